@@ -1,0 +1,202 @@
+"""Command line and start-up: `mlprep` opens the window; validate, stats and --smoke-test need no screen.
+
+Qt is imported only on the paths that show something, so `mlprep validate` stays quick.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from desktop_app import __version__
+from desktop_app.paths import default_data_dir, resource_path
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMainWindow
+
+    from desktop_app.core.store import Store, SyncReport
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_STORE = 0, 1, 2
+
+
+def bank_paths() -> list[Path]:
+    return [resource_path("question_data")]
+
+
+def open_synced_store(data_dir: Path) -> tuple[Store, SyncReport]:
+    """Open the user's store and bring it up to date with the shipped bank; raises StoreError."""
+    from desktop_app.core.store import open_store
+
+    store = open_store(data_dir)
+    report = store.sync_bank(bank_paths())
+    return store, report
+
+
+def create_window(data_dir: Path) -> QMainWindow:
+    """The window `mlprep` shows, built but not shown and without entering the event loop.
+
+    A store that cannot be opened gives a window that says why, instead of a crash.
+    """
+    from PySide6.QtCore import QSettings
+
+    from desktop_app.core.store import StoreError
+    from desktop_app.ui.main_window import MainWindow
+    from desktop_app.ui.store_error import StoreErrorWindow
+
+    try:
+        store, report = open_synced_store(data_dir)
+    except StoreError as exc:
+        return StoreErrorWindow(str(exc))
+    settings = QSettings(str(data_dir / "settings.ini"), QSettings.Format.IniFormat)
+    return MainWindow(store, settings, report.problems)
+
+
+def _make_app(argv: list[str]):  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(argv)
+    app.setApplicationName("MLPrep")
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("MLPrep")
+    icon = resource_path("resources") / "icons" / "mlprep.png"
+    if icon.exists():
+        from PySide6.QtGui import QIcon
+
+        app.setWindowIcon(QIcon(str(icon)))
+    return app
+
+
+def run_gui(data_dir: Path) -> int:
+    app = _make_app(sys.argv[:1])
+    window = create_window(data_dir)
+    if os.environ.get("MLPREP_EXIT_AFTER_FIRST_PAINT"):
+        _exit_after_first_paint(app, window)
+    window.show()
+    code = app.exec()
+    store = getattr(window, "store", None)
+    if store is not None:
+        store.close()
+    return int(code)
+
+
+def _exit_after_first_paint(app, window) -> None:  # type: ignore[no-untyped-def]
+    """For bench/startup.py: print the wall-clock time of the first paint, then quit."""
+    from PySide6.QtCore import QEvent, QObject
+
+    class Filter(QObject):
+        def eventFilter(self, obj, event):  # type: ignore[no-untyped-def]  # noqa: N802
+            if event.type() == QEvent.Type.Paint and not getattr(self, "done", False):
+                self.done = True
+                print(f"first-paint {time.time():.6f}", flush=True)
+                app.quit()
+            return False
+
+    window._paint_filter = Filter(window)  # kept alive by the window
+    window.installEventFilter(window._paint_filter)
+
+
+def smoke_test(data_dir: Path) -> int:
+    """Everything a frozen or installed app needs, without showing a window; packaging relies on it."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from desktop_app.ui.main_window import MainWindow
+
+    app = _make_app(sys.argv[:1])
+    window = create_window(data_dir)
+    if not isinstance(window, MainWindow):
+        print(f"smoke test failed: {window.message}", file=sys.stderr)  # type: ignore[attr-defined]
+        return EXIT_STORE
+    reviewed, total = window.store.progress_counts()
+    rendered = window.question_view.toPlainText().strip()
+    window.store.close()
+    app.processEvents()
+    if window.bank_problems:
+        for p in window.bank_problems:
+            print(p, file=sys.stderr)
+        return EXIT_PROBLEMS
+    if total == 0 or not rendered:
+        print("smoke test failed: no question was rendered", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(f"smoke test ok: {total} questions, {reviewed} reviewed, data in {data_dir}")
+    return EXIT_OK
+
+
+def cmd_validate(paths: list[str]) -> int:
+    from desktop_app.core.bank import load_bank
+
+    bank, problems = load_bank([Path(p) for p in paths])
+    for p in problems:
+        print(p)
+    if problems:
+        print(f"{len(problems)} problem(s) found.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(f"OK: {len(bank.topics)} topics, {len(bank.questions)} questions.")
+    return EXIT_OK
+
+
+def cmd_stats(data_dir: Path) -> int:
+    from desktop_app.core.store import StoreError
+
+    try:
+        store, report = open_synced_store(data_dir)
+    except StoreError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_STORE
+    try:
+        scores = store.score_counts()
+        rows = [("Topic", "Reviewed", "Weak", "OK", "Strong")]
+        for t in store.topics():
+            s = scores.get(t.id, {})
+            rows.append((t.title, f"{t.reviewed} / {t.total}", str(s.get("weak", 0)), str(s.get("ok", 0)), str(s.get("strong", 0))))
+        reviewed, total = store.progress_counts()
+        rows.append(("All questions", f"{reviewed} / {total}", *(str(sum(s.get(k, 0) for s in scores.values())) for k in ("weak", "ok", "strong"))))
+        widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+        for i, r in enumerate(rows):
+            print("  ".join(c.ljust(w) if j == 0 else c.rjust(w) for j, (c, w) in enumerate(zip(r, widths))))
+            if i == 0 or i == len(rows) - 2:
+                print("  ".join("-" * w for w in widths))
+        print(f"Study streak: {store.streak()} day(s)")
+    finally:
+        store.close()
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    # --data-dir is accepted before or after the subcommand; SUPPRESS keeps one from erasing the other.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--data-dir",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="where your progress is stored (default: $MLPREP_DATA_DIR, else the platform's user data folder)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="mlprep", description="Study for machine-learning interviews.", parents=[common]
+    )
+    parser.add_argument("--version", action="version", version=f"mlprep {__version__}")
+    parser.add_argument("--smoke-test", action="store_true", help="start without showing a window, render the first question, exit 0 if all is well")
+    sub = parser.add_subparsers(dest="command")
+    validate = sub.add_parser("validate", help="check question-bank TOML files or folders")
+    validate.add_argument("paths", nargs="+", metavar="PATH")
+    sub.add_parser("stats", parents=[common], help="print reviewed / total and score counts per topic")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
+    given = getattr(args, "data_dir", None)
+    data_dir = given.expanduser() if given else default_data_dir()
+    if args.command == "validate":
+        return cmd_validate(args.paths)
+    if args.command == "stats":
+        return cmd_stats(data_dir)
+    if args.smoke_test:
+        return smoke_test(data_dir)
+    return run_gui(data_dir)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

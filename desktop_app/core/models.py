@@ -1,0 +1,117 @@
+"""Peewee models of the store; unbound here so each Store binds them to its own database file."""
+
+from __future__ import annotations
+
+from peewee import (
+    AutoField,
+    BooleanField,
+    CharField,
+    FloatField,
+    IntegerField,
+    Model,
+    TextField,
+)
+from playhouse.sqlite_ext import FTS5Model, RowIDField, SearchField
+
+
+class BaseModel(Model):
+    class Meta:
+        database = None
+        legacy_table_names = False
+
+
+class TopicRow(BaseModel):
+    """A topic as last synced from the bank; retired topics keep their row so history has a home."""
+
+    id = CharField(primary_key=True)
+    title = TextField()
+    description = TextField(default="")
+    order = IntegerField(default=1000)
+    source = TextField(default="")  # the bank file it came from
+    retired = BooleanField(default=False)
+
+
+class QuestionRow(BaseModel):
+    """A copy of a bank question; `qid` is the permanent id that user data refers to."""
+
+    num = AutoField()  # integer rowid, shared with the search index
+    qid = CharField(unique=True)
+    topic_id = CharField(index=True)
+    position = IntegerField(default=0)  # order within its topic file, for a stable list order
+    question = TextField()
+    level = CharField(index=True)
+    answer = TextField()
+    follow_ups = TextField()  # JSON list
+    tags = TextField(default="[]")  # JSON list
+    rubric_strong = TextField()
+    rubric_ok = TextField()
+    rubric_weak = TextField()
+    solution = TextField(null=True)
+    tests = TextField(null=True)
+    content_hash = CharField()
+    retired = BooleanField(default=False, index=True)
+
+    class Meta:
+        indexes = ((("topic_id", "position"), False),)
+
+
+class Review(BaseModel):
+    """One score given to a question: by the user ("self") or by the mock interviewer ("mock").
+
+    Keyed by question id, not by row number, so it survives any change to the bank.
+    """
+
+    id = AutoField()
+    qid = CharField(index=True)
+    reviewed_at = FloatField(index=True)  # Unix time, UTC
+    score = CharField()  # strong | ok | weak
+    source = CharField(default="self")
+    seconds = FloatField(default=0.0)
+
+
+class Progress(BaseModel):
+    """Per-question summary of the review log, kept in step with it so lists filter fast.
+
+    It is derived data: Store.rebuild_progress() recomputes it from the log at any time.
+    """
+
+    qid = CharField(primary_key=True)
+    last_score = CharField()
+    last_reviewed_at = FloatField()
+    reviews = IntegerField(default=0)
+
+
+class Bookmark(BaseModel):
+    qid = CharField(primary_key=True)
+    created_at = FloatField()
+
+
+class Note(BaseModel):
+    qid = CharField(primary_key=True)
+    text = TextField()
+    updated_at = FloatField()
+
+
+class BankFile(BaseModel):
+    """Fingerprint of each synced bank file, so an unchanged bank is recognised without parsing it."""
+
+    path = TextField(primary_key=True)
+    size = IntegerField()
+    mtime_ns = IntegerField()
+    sha = CharField()
+
+
+class QuestionSearch(FTS5Model):
+    rowid = RowIDField()
+    question = SearchField()
+    answer = SearchField()
+    follow_ups = SearchField()
+    tags = SearchField()
+
+    class Meta:
+        database = None
+        legacy_table_names = False
+        options = {"prefix": "2 3", "tokenize": "unicode61 remove_diacritics 2"}
+
+
+MODELS: list[type[Model]] = [TopicRow, QuestionRow, Review, Progress, Bookmark, Note, BankFile, QuestionSearch]

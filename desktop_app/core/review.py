@@ -1,0 +1,106 @@
+"""The study loop without Qt: which question is current, whether it is revealed, scoring and undo."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from desktop_app.core.store import QuestionSummary, Store
+
+
+@dataclass(frozen=True)
+class ScoredStep:
+    review_id: int
+    index: int
+    qid: str
+
+
+class StudySession:
+    """Walks a list of questions; the clock per question measures time spent before scoring."""
+
+    def __init__(self, store: Store, clock: Callable[[], float] = time.monotonic):
+        self.store = store
+        self.clock = clock
+        self.items: list[QuestionSummary] = []
+        self.index = -1
+        self.revealed = False
+        self._shown_at = clock()
+        self._undo: list[ScoredStep] = []
+
+    @property
+    def current(self) -> QuestionSummary | None:
+        return self.items[self.index] if 0 <= self.index < len(self.items) else None
+
+    def set_items(self, items: list[QuestionSummary], keep_qid: str | None = None) -> None:
+        self.items = items
+        index = next((i for i, q in enumerate(items) if q.qid == keep_qid), 0) if keep_qid else 0
+        self.go_to(index if items else -1)
+
+    def go_to(self, index: int) -> bool:
+        if not self.items:
+            self.index = -1
+            return False
+        index = max(0, min(index, len(self.items) - 1))
+        changed = index != self.index
+        self.index = index
+        if changed:
+            self.revealed = False
+            self._shown_at = self.clock()
+        return changed
+
+    def next(self) -> bool:
+        return self.go_to(self.index + 1)
+
+    def previous(self) -> bool:
+        return self.go_to(self.index - 1)
+
+    def reveal(self) -> None:
+        self.revealed = True
+
+    def toggle_reveal(self) -> None:
+        self.revealed = not self.revealed
+
+    def score(self, tier: str) -> ScoredStep | None:
+        """Record the score for the current question and move to the next one."""
+        current = self.current
+        if current is None:
+            return None
+        seconds = self.clock() - self._shown_at
+        review_id = self.store.record_review(current.qid, tier, source="self", seconds=seconds)
+        step = ScoredStep(review_id, self.index, current.qid)
+        self._undo.append(step)
+        self.items[self.index] = _with_score(current, tier)
+        if not self.next():
+            # Last question: stay, but start a fresh clock for a possible re-score.
+            self.revealed = True
+            self._shown_at = self.clock()
+        return step
+
+    def undo(self) -> ScoredStep | None:
+        """Take back the last score of this session and return to that question."""
+        if not self._undo:
+            return None
+        step = self._undo.pop()
+        self.store.undo_review(step.review_id)
+        last = self.store.last_review(step.qid)
+        for i, item in enumerate(self.items):
+            if item.qid == step.qid:
+                self.items[i] = _with_score(item, last.score if last else None)
+                self.go_to(i)
+                self.revealed = True
+                break
+        return step
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    def update_item(self, qid: str, **changes: object) -> None:
+        for i, item in enumerate(self.items):
+            if item.qid == qid:
+                self.items[i] = QuestionSummary(**{**item.__dict__, **changes})  # type: ignore[arg-type]
+
+
+def _with_score(item: QuestionSummary, score: str | None) -> QuestionSummary:
+    return QuestionSummary(item.qid, item.topic_id, item.level, item.question, score, item.bookmarked)

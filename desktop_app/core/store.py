@@ -1,0 +1,574 @@
+"""The user's SQLite store: schema migrations, bank sync, review log, bookmarks, notes and search.
+
+User data is keyed by question id and never deleted by a bank change; a store that cannot be opened
+is reported and left exactly as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import TypeVar
+
+import peewee
+from peewee import SqliteDatabase
+
+from desktop_app.core.bank import Bank, Problem, Question, Rubric, Topic, bank_files, load_bank
+from desktop_app.core.models import (
+    MODELS,
+    BankFile,
+    Bookmark,
+    Note,
+    Progress,
+    QuestionRow,
+    QuestionSearch,
+    Review,
+    TopicRow,
+)
+
+DB_FILENAME = "mlprep.sqlite3"
+SCORES = ("weak", "ok", "strong")
+SOURCES = ("self", "mock")
+SEARCH_CANDIDATES = 1000
+_T = TypeVar("_T")  # bm25 is computed for at most this many matches per query
+
+
+class StoreError(Exception):
+    """The store cannot be used; the message says why and what to do, for the window and the terminal."""
+
+
+def _migrate_1(db: SqliteDatabase) -> None:
+    db.create_tables(MODELS, safe=False)
+
+
+# Applied in order; index i brings the schema from version i to i + 1. Never edit a shipped entry.
+MIGRATIONS: list[Callable[[SqliteDatabase], None]] = [_migrate_1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+@dataclass
+class SyncReport:
+    unchanged: bool = False
+    added: int = 0
+    updated: int = 0
+    retired: int = 0
+    restored: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class TopicInfo:
+    id: str
+    title: str
+    description: str
+    total: int
+    reviewed: int
+
+
+@dataclass(frozen=True)
+class QuestionSummary:
+    """What a list row needs; the full question is fetched only when shown."""
+
+    qid: str
+    topic_id: str
+    level: str
+    question: str
+    last_score: str | None
+    bookmarked: bool
+
+
+@dataclass(frozen=True)
+class ReviewRecord:
+    id: int
+    qid: str
+    reviewed_at: float
+    score: str
+    source: str
+    seconds: float
+
+
+STATUS_FILTERS = ("all", "unreviewed", "weak_ok", "bookmarked")
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def fts_query(text: str) -> str | None:
+    """Turn what the user typed into an FTS5 query: every word must match, the last typed ones as prefixes."""
+    tokens = _TOKEN.findall(text.lower())
+    if not tokens:
+        return None
+    return " ".join(f'"{t}"*' for t in tokens[:8])
+
+
+def _file_sha(path: Path) -> str:
+    return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+
+
+class Store:
+    """One open database. Models are bound to it on open, so one Store is active per process."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.db = SqliteDatabase(None)
+
+    # -- opening -------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path) -> Store:
+        store = cls(path)
+        store._open()
+        return store
+
+    def _open(self) -> None:
+        path = self.path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"Cannot create the data folder {path.parent}: {exc.strerror or exc}.") from exc
+        if path.exists():
+            if path.is_dir():
+                raise StoreError(f"{path} is a folder, not a database file. Move it aside or choose another --data-dir.")
+            if not os.access(path, os.R_OK | os.W_OK):
+                raise StoreError(
+                    f"Cannot read and write {path}: permission denied. Fix its permissions; the file was left untouched."
+                )
+        # No journal-mode pragma yet: switching to WAL rewrites the header, and a database we end up
+        # refusing (too new, damaged) must stay byte-for-byte as it was.
+        self.db.init(str(path), pragmas={"foreign_keys": 1, "busy_timeout": 2000})
+        try:
+            self.db.connect()
+            version = self.db.execute_sql("PRAGMA user_version").fetchone()[0]
+            self.db.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()
+        except (peewee.DatabaseError, sqlite3.DatabaseError) as exc:
+            self.db.close()
+            raise StoreError(self._describe_open_error(exc)) from exc
+        if version > SCHEMA_VERSION:
+            self.db.close()
+            raise StoreError(
+                f"{path} was written by a newer version of MLPrep (schema {version}; this version knows up to "
+                f"{SCHEMA_VERSION}). Update MLPrep to open it; the file was not changed."
+            )
+        try:
+            self.db.execute_sql("PRAGMA journal_mode=wal")
+            self.db.execute_sql("PRAGMA synchronous=normal")
+            self.db.bind(MODELS, bind_refs=False, bind_backrefs=False)
+            self._migrate(version)
+        except (peewee.DatabaseError, sqlite3.DatabaseError) as exc:
+            self.db.close()
+            raise StoreError(self._describe_open_error(exc)) from exc
+
+    def _describe_open_error(self, exc: Exception) -> str:
+        text = str(exc)
+        if "locked" in text or "busy" in text:
+            return (
+                f"{self.path} is locked by another program (is MLPrep already running?). "
+                "Close it and try again; the file was left untouched."
+            )
+        if "not a database" in text or "malformed" in text or "corrupt" in text:
+            return (
+                f"{self.path} is damaged or is not an MLPrep database ({text}). It was left untouched: "
+                "move it aside to start with a fresh store, or restore it from a backup."
+            )
+        return f"Cannot open {self.path}: {text}. The file was left untouched."
+
+    def _migrate(self, version: int) -> None:
+        if version == SCHEMA_VERSION:
+            return
+        with self.db.atomic():
+            for step in MIGRATIONS[version:]:
+                step(self.db)
+            self.db.execute_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def schema_version(self) -> int:
+        return int(self.db.execute_sql("PRAGMA user_version").fetchone()[0])
+
+    def close(self) -> None:
+        if not self.db.is_closed():
+            self.db.close()
+
+    # -- bank sync -----------------------------------------------------------------------
+
+    def sync_bank(self, paths: Sequence[Path]) -> SyncReport:
+        """Bring the store in line with the bank files; costs a few stat calls when nothing changed."""
+        files, missing = bank_files(paths)
+        if missing:
+            report = SyncReport(problems=missing)
+            return report
+        current = {}
+        for f in files:
+            st = f.stat()
+            current[str(f.resolve())] = (f, st.st_size, st.st_mtime_ns)
+        stored = {row.path: row for row in BankFile.select()}
+        if stored.keys() == current.keys():
+            changed = [k for k, (_, size, mtime) in current.items() if (stored[k].size, stored[k].mtime_ns) != (size, mtime)]
+            if not changed:
+                return SyncReport(unchanged=True)
+            shas = {k: _file_sha(current[k][0]) for k in changed}
+            if all(shas[k] == stored[k].sha for k in changed):
+                with self.db.atomic():
+                    for k in changed:
+                        BankFile.update(size=current[k][1], mtime_ns=current[k][2]).where(BankFile.path == k).execute()
+                return SyncReport(unchanged=True)
+
+        bank, problems = load_bank([f for f, _, _ in current.values()])
+        failed_sources = {p.path for p in problems}
+        report = self._apply_bank(bank, problems, {str(Path(p).resolve()) for p in failed_sources}, current)
+        return report
+
+    def _apply_bank(
+        self,
+        bank: Bank,
+        problems: list[Problem],
+        failed_files: set[str],
+        current: dict[str, tuple[Path, int, int]],
+    ) -> SyncReport:
+        report = SyncReport(problems=problems)
+        failed_topics = {t.id for t in TopicRow.select() if str(Path(t.source).resolve()) in failed_files} if failed_files else set()
+        with self.db.atomic():
+            self._sync_topics(bank.topics, failed_topics)
+            existing = {
+                r.qid: r for r in QuestionRow.select(QuestionRow.num, QuestionRow.qid, QuestionRow.content_hash, QuestionRow.retired, QuestionRow.topic_id)
+            }
+            positions: dict[str, int] = {}
+            new_rows = []
+            new_search = []
+            for q in bank.questions:
+                positions[q.topic_id] = positions.get(q.topic_id, 0) + 1
+                fields = _question_fields(q, positions[q.topic_id])
+                row = existing.get(q.id)
+                if row is None:
+                    new_rows.append(fields)
+                    report.added += 1
+                elif row.content_hash != fields["content_hash"] or row.retired:
+                    if row.retired:
+                        report.restored += 1
+                    else:
+                        report.updated += 1
+                    QuestionRow.update(**fields, retired=False).where(QuestionRow.num == row.num).execute()
+                    QuestionSearch.delete().where(QuestionSearch.rowid == row.num).execute()
+                    new_search.append(_search_fields(q, row.num))
+            for chunk in _chunks(new_rows):
+                QuestionRow.insert_many(chunk).execute()
+            if new_rows:
+                nums = dict(self.db.execute_sql("SELECT qid, num FROM question_row").fetchall())
+                by_id = {q.id: q for q in bank.questions}
+                new_search.extend(_search_fields(by_id[f["qid"]], nums[f["qid"]]) for f in new_rows)
+            for chunk in _chunks(new_search):
+                QuestionSearch.insert_many(chunk).execute()
+            # Positions can shift without content changing (a question inserted above): keep list order right.
+            self._sync_positions(bank.questions)
+            in_bank = {q.id for q in bank.questions}
+            to_retire = [
+                r.num
+                for qid, r in existing.items()
+                if qid not in in_bank and not r.retired and r.topic_id not in failed_topics
+            ]
+            for chunk in _chunks(to_retire):
+                QuestionRow.update(retired=True).where(QuestionRow.num.in_(chunk)).execute()
+            report.retired = len(to_retire)
+            # A file with problems gets no fingerprint, so it is read again (and its problems
+            # reported again) at the next start instead of being skipped as unchanged.
+            BankFile.delete().execute()
+            fingerprints = [
+                {"path": k, "size": size, "mtime_ns": mtime, "sha": _file_sha(f)}
+                for k, (f, size, mtime) in current.items()
+                if k not in failed_files
+            ]
+            for chunk in _chunks(fingerprints):
+                BankFile.insert_many(chunk).execute()
+        return report
+
+    def _sync_topics(self, topics: list[Topic], failed_topics: set[str]) -> None:
+        existing = {t.id: t for t in TopicRow.select()}
+        seen = set()
+        for t in topics:
+            seen.add(t.id)
+            values = {"title": t.title, "description": t.description, "order": t.order, "source": t.source, "retired": False}
+            if t.id in existing:
+                TopicRow.update(**values).where(TopicRow.id == t.id).execute()
+            else:
+                TopicRow.insert(id=t.id, **values).execute()
+        for tid in existing:
+            if tid not in seen and tid not in failed_topics:
+                TopicRow.update(retired=True).where(TopicRow.id == tid).execute()
+
+    def _sync_positions(self, questions: list[Question]) -> None:
+        wanted: dict[str, tuple[str, int]] = {}
+        counter: dict[str, int] = {}
+        for q in questions:
+            counter[q.topic_id] = counter.get(q.topic_id, 0) + 1
+            wanted[q.id] = (q.topic_id, counter[q.topic_id])
+        rows = self.db.execute_sql("SELECT qid, position FROM question_row").fetchall()
+        stale = [(wanted[qid][1], qid) for qid, pos in rows if qid in wanted and wanted[qid][1] != pos]
+        if stale:
+            self.db.cursor().executemany("UPDATE question_row SET position = ? WHERE qid = ?", stale)
+
+    # -- reading -------------------------------------------------------------------------
+
+    def topics(self) -> list[TopicInfo]:
+        rows = self.db.execute_sql(
+            """
+            SELECT t.id, t.title, t.description, COUNT(q.num), COUNT(p.qid)
+            FROM topic_row t
+            LEFT JOIN question_row q ON q.topic_id = t.id AND q.retired = 0
+            LEFT JOIN progress p ON p.qid = q.qid
+            WHERE t.retired = 0
+            GROUP BY t.id
+            ORDER BY t."order", lower(t.title)
+            """
+        ).fetchall()
+        return [TopicInfo(*r) for r in rows]
+
+    def progress_counts(self) -> tuple[int, int]:
+        """(reviewed, total) over the live bank."""
+        reviewed, total = self.db.execute_sql(
+            "SELECT COUNT(p.qid), COUNT(q.num) FROM question_row q LEFT JOIN progress p ON p.qid = q.qid WHERE q.retired = 0"
+        ).fetchone()
+        return int(reviewed), int(total)
+
+    def list_questions(
+        self,
+        topic_id: str | None = None,
+        level: str | None = None,
+        status: str = "all",
+        search: str = "",
+        limit: int | None = None,
+    ) -> list[QuestionSummary]:
+        """The question list for the current filters; with search text, the best matches first."""
+        where = ["q.retired = 0"]
+        params: list[object] = []
+        if topic_id:
+            where.append("q.topic_id = ?")
+            params.append(topic_id)
+        if level:
+            where.append("q.level = ?")
+            params.append(level)
+        if status == "unreviewed":
+            where.append("p.qid IS NULL")
+        elif status == "weak_ok":
+            where.append("p.last_score IN ('weak', 'ok')")
+        elif status == "bookmarked":
+            where.append("b.qid IS NOT NULL")
+        elif status != "all":
+            raise ValueError(f"unknown status filter {status!r}")
+        columns = "q.qid, q.topic_id, q.level, q.question, p.last_score, b.qid IS NOT NULL"
+        joins = "LEFT JOIN progress p ON p.qid = q.qid LEFT JOIN bookmark b ON b.qid = q.qid"
+        match = fts_query(search) if search else None
+        if search and match is None:
+            return []
+        if match is None:
+            sql = (
+                f"SELECT {columns} FROM question_row q JOIN topic_row t ON t.id = q.topic_id {joins} "
+                f"WHERE {' AND '.join(where)} ORDER BY t.\"order\", lower(t.title), q.position"
+            )
+        else:
+            # Rank only a bounded set of candidates: bm25 over every match of a one-letter prefix
+            # costs far more than a keystroke's budget on a large bank.
+            inner_where = ["question_search MATCH ?"]
+            inner_params: list[object] = [match]
+            if topic_id or level:
+                sub = ["retired = 0"]
+                if topic_id:
+                    sub.append("topic_id = ?")
+                    inner_params.append(topic_id)
+                if level:
+                    sub.append("level = ?")
+                    inner_params.append(level)
+                inner_where.append(f"rowid IN (SELECT num FROM question_row WHERE {' AND '.join(sub)})")
+            sql = (
+                f"SELECT {columns} FROM ("
+                f"SELECT rowid AS num, bm25(question_search, 4.0, 1.0, 1.5, 3.0) AS score FROM question_search "
+                f"WHERE {' AND '.join(inner_where)} LIMIT {SEARCH_CANDIDATES}"
+                f") s JOIN question_row q ON q.num = s.num {joins} WHERE {' AND '.join(where)} ORDER BY s.score"
+            )
+            params = inner_params + params
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        rows = self.db.execute_sql(sql, params).fetchall()
+        return [QuestionSummary(r[0], r[1], r[2], r[3], r[4], bool(r[5])) for r in rows]
+
+    def get_question(self, qid: str) -> Question | None:
+        row = QuestionRow.get_or_none(QuestionRow.qid == qid)
+        if row is None:
+            return None
+        return Question(
+            id=row.qid,
+            topic_id=row.topic_id,
+            question=row.question,
+            level=row.level,
+            answer=row.answer,
+            follow_ups=tuple(json.loads(row.follow_ups)),
+            rubric=Rubric(row.rubric_strong, row.rubric_ok, row.rubric_weak),
+            tags=tuple(json.loads(row.tags)),
+            solution=row.solution,
+            tests=row.tests,
+        )
+
+    def topic_title(self, topic_id: str) -> str:
+        row = TopicRow.get_or_none(TopicRow.id == topic_id)
+        return row.title if row else topic_id
+
+    # -- user data -----------------------------------------------------------------------
+
+    def record_review(
+        self, qid: str, score: str, source: str = "self", seconds: float = 0.0, at: float | None = None
+    ) -> int:
+        if score not in SCORES:
+            raise ValueError(f"score must be one of {SCORES}, not {score!r}")
+        if source not in SOURCES:
+            raise ValueError(f"source must be one of {SOURCES}, not {source!r}")
+        at = time.time() if at is None else at
+        with self.db.atomic():
+            review_id = Review.insert(qid=qid, reviewed_at=at, score=score, source=source, seconds=max(0.0, seconds)).execute()
+            self._refresh_progress(qid)
+        return int(review_id)
+
+    def undo_review(self, review_id: int) -> ReviewRecord | None:
+        """Take back one score (the user pressed undo); the summary is recomputed from what remains."""
+        with self.db.atomic():
+            row = Review.get_or_none(Review.id == review_id)
+            if row is None:
+                return None
+            record = _record(row)
+            row.delete_instance()
+            self._refresh_progress(record.qid)
+        return record
+
+    def _refresh_progress(self, qid: str) -> None:
+        last = Review.select().where(Review.qid == qid).order_by(Review.reviewed_at.desc(), Review.id.desc()).first()
+        if last is None:
+            Progress.delete().where(Progress.qid == qid).execute()
+            return
+        count = Review.select().where(Review.qid == qid).count()
+        Progress.insert(qid=qid, last_score=last.score, last_reviewed_at=last.reviewed_at, reviews=count).on_conflict_replace().execute()
+
+    def rebuild_progress(self) -> None:
+        """Recompute every summary row from the review log (the log is the truth)."""
+        with self.db.atomic():
+            Progress.delete().execute()
+            self.db.execute_sql(
+                """
+                INSERT INTO progress (qid, last_score, last_reviewed_at, reviews)
+                SELECT r.qid,
+                       (SELECT r2.score FROM review r2 WHERE r2.qid = r.qid
+                        ORDER BY r2.reviewed_at DESC, r2.id DESC LIMIT 1),
+                       MAX(r.reviewed_at), COUNT(*)
+                FROM review r GROUP BY r.qid
+                """
+            )
+
+    def reviews(self, qid: str | None = None) -> list[ReviewRecord]:
+        query = Review.select().order_by(Review.reviewed_at, Review.id)
+        if qid is not None:
+            query = query.where(Review.qid == qid)
+        return [_record(r) for r in query]
+
+    def last_review(self, qid: str, source: str | None = None) -> ReviewRecord | None:
+        query = Review.select().where(Review.qid == qid)
+        if source:
+            query = query.where(Review.source == source)
+        row = query.order_by(Review.reviewed_at.desc(), Review.id.desc()).first()
+        return _record(row) if row else None
+
+    def streak(self, today: date | None = None) -> int:
+        """Consecutive local days with at least one review, ending today (or yesterday, if today has none yet)."""
+        today = today or date.today()
+
+        def has_review(day: date) -> bool:
+            start = datetime.combine(day, datetime.min.time()).timestamp()
+            end = datetime.combine(day + timedelta(days=1), datetime.min.time()).timestamp()
+            return (
+                self.db.execute_sql(
+                    "SELECT 1 FROM review WHERE reviewed_at >= ? AND reviewed_at < ? LIMIT 1", (start, end)
+                ).fetchone()
+                is not None
+            )
+
+        day = today if has_review(today) else today - timedelta(days=1)
+        count = 0
+        while has_review(day):
+            count += 1
+            day -= timedelta(days=1)
+        return count
+
+    def set_bookmark(self, qid: str, on: bool) -> None:
+        if on:
+            Bookmark.insert(qid=qid, created_at=time.time()).on_conflict_ignore().execute()
+        else:
+            Bookmark.delete().where(Bookmark.qid == qid).execute()
+
+    def is_bookmarked(self, qid: str) -> bool:
+        return Bookmark.select().where(Bookmark.qid == qid).exists()
+
+    def note(self, qid: str) -> str:
+        row = Note.get_or_none(Note.qid == qid)
+        return row.text if row else ""
+
+    def set_note(self, qid: str, text: str) -> None:
+        if text.strip():
+            Note.insert(qid=qid, text=text, updated_at=time.time()).on_conflict_replace().execute()
+        else:
+            Note.delete().where(Note.qid == qid).execute()
+
+    def score_counts(self) -> dict[str, dict[str, int]]:
+        """Per topic: how many live questions were last scored weak / ok / strong."""
+        rows = self.db.execute_sql(
+            """
+            SELECT q.topic_id, p.last_score, COUNT(*) FROM question_row q JOIN progress p ON p.qid = q.qid
+            WHERE q.retired = 0 GROUP BY q.topic_id, p.last_score
+            """
+        ).fetchall()
+        out: dict[str, dict[str, int]] = {}
+        for topic_id, score, n in rows:
+            out.setdefault(topic_id, {s: 0 for s in SCORES})[score] = n
+        return out
+
+
+def _record(row: Review) -> ReviewRecord:
+    return ReviewRecord(row.id, row.qid, row.reviewed_at, row.score, row.source, row.seconds)
+
+
+def _question_fields(q: Question, position: int) -> dict[str, object]:
+    return {
+        "qid": q.id,
+        "topic_id": q.topic_id,
+        "position": position,
+        "question": q.question,
+        "level": q.level,
+        "answer": q.answer,
+        "follow_ups": json.dumps(list(q.follow_ups), ensure_ascii=False),
+        "tags": json.dumps(list(q.tags), ensure_ascii=False),
+        "rubric_strong": q.rubric.strong,
+        "rubric_ok": q.rubric.ok,
+        "rubric_weak": q.rubric.weak,
+        "solution": q.solution,
+        "tests": q.tests,
+        "content_hash": q.content_hash(),
+    }
+
+
+def _search_fields(q: Question, num: int) -> dict[str, object]:
+    return {
+        "rowid": num,
+        "question": q.question,
+        "answer": q.answer,
+        "follow_ups": "\n".join(q.follow_ups),
+        "tags": " ".join(q.tags),
+    }
+
+
+def open_store(data_dir: Path) -> Store:
+    return Store.open(data_dir / DB_FILENAME)
+
+
+def _chunks(items: Sequence[_T], size: int = 500) -> Iterable[Sequence[_T]]:
+    # SQLite limits the number of bound parameters per statement.
+    for i in range(0, len(items), size):
+        yield items[i : i + size]

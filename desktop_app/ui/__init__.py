@@ -1,0 +1,1 @@
+"""Widgets: one module per screen or panel, each given the services it uses."""

@@ -1,0 +1,452 @@
+"""The main study window: sidebar, filters and search, question list, question view and rubric panel."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.bank import LEVELS, Problem
+from desktop_app.core.review import StudySession
+from desktop_app.core.store import Store
+from desktop_app.ui.question_list import QuestionListModel, QuestionListView
+from desktop_app.ui.question_view import QuestionView
+from desktop_app.ui.rubric_panel import RubricPanel
+from desktop_app.ui.shortcuts import SHORTCUTS, bindings, help_html
+from desktop_app.ui.sidebar import ALL_TOPICS, TopicSidebar
+from desktop_app.ui.theme import THEMES, apply_theme
+
+STATUS_CHOICES = (("all", "All questions"), ("unreviewed", "Unreviewed"), ("weak_ok", "Weak or OK last time"), ("bookmarked", "Bookmarked"))
+ZOOM_STEP = 1.1
+ZOOM_LIMIT = 8
+
+
+def _native(key: str) -> str:
+    return QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText) or key
+
+
+class HelpSheet(QDialog):
+    """All shortcuts, generated from the same table that binds them."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("helpSheet")
+        self.setWindowTitle("Keyboard shortcuts")
+        layout = QVBoxLayout(self)
+        text = QTextBrowser()
+        text.setObjectName("helpText")
+        text.setHtml(help_html(SHORTCUTS, _native))
+        layout.addWidget(text)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(520, 560)
+
+
+class ProblemsDialog(QDialog):
+    def __init__(self, problems: list[Problem], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("bankProblemsDialog")
+        self.setWindowTitle("Problems in the question bank")
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("These questions or files were skipped. Fix them and restart MLPrep:"))
+        text = QTextBrowser()
+        text.setPlainText("\n".join(str(p) for p in problems))
+        layout.addWidget(text)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(720, 360)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, store: Store, settings: QSettings, bank_problems: list[Problem] | None = None):
+        super().__init__()
+        self.store = store
+        self.settings = settings
+        self.bank_problems = list(bank_problems or [])
+        self.session = StudySession(store)
+        self.setObjectName("mainWindow")
+        self.setAccessibleName("MLPrep")
+        self.setWindowTitle("MLPrep")
+        self.always_show = settings.value("alwaysShow", False, type=bool)
+        self.zoom_steps = int(settings.value("zoom", 0, type=int))
+        self.theme = str(settings.value("theme", "system"))
+        if self.theme not in THEMES:
+            self.theme = "system"
+        self._topic_titles: dict[str, str] = {}
+        self._topic_counts: dict[str, list[int]] = {}
+        self._note_qid: str | None = None
+        self._help: HelpSheet | None = None
+        self._build()
+        self._bind_shortcuts()
+        self._apply_theme()
+        self._apply_zoom()
+        self._restore()
+
+    # -- construction --------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.sidebar = TopicSidebar()
+        self.search_box = QLineEdit()
+        self.search_box.setObjectName("searchBox")
+        self.search_box.setAccessibleName("Search questions")
+        self.search_box.setPlaceholderText("Search  ( / )")
+        self.search_box.setClearButtonEnabled(True)
+        self.level_filter = QComboBox()
+        self.level_filter.setObjectName("levelFilter")
+        self.level_filter.setAccessibleName("Level filter")
+        self.level_filter.addItem("All levels", "")
+        for level in LEVELS:
+            self.level_filter.addItem(level.capitalize(), level)
+        self.status_filter = QComboBox()
+        self.status_filter.setObjectName("statusFilter")
+        self.status_filter.setAccessibleName("Status filter")
+        for value, label in STATUS_CHOICES:
+            self.status_filter.addItem(label, value)
+        for combo in (self.level_filter, self.status_filter):
+            combo.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+
+        self.list_model = QuestionListModel(self)
+        self.question_list = QuestionListView(self.list_model)
+        self.question_view = QuestionView()
+        self.rubric_panel = RubricPanel()
+
+        middle = QWidget()
+        mid_layout = QVBoxLayout(middle)
+        mid_layout.setContentsMargins(0, 0, 0, 0)
+        mid_layout.addWidget(self.search_box)
+        filters = QHBoxLayout()
+        filters.addWidget(self.level_filter)
+        filters.addWidget(self.status_filter)
+        mid_layout.addLayout(filters)
+        mid_layout.addWidget(self.question_list)
+
+        self.right_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.right_splitter.setObjectName("rightSplitter")
+        self.right_splitter.addWidget(self.question_view)
+        self.right_splitter.addWidget(self.rubric_panel)
+        self.right_splitter.setStretchFactor(0, 3)
+        self.right_splitter.setStretchFactor(1, 1)
+
+        self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.main_splitter.setObjectName("mainSplitter")
+        self.main_splitter.addWidget(self.sidebar)
+        self.main_splitter.addWidget(middle)
+        self.main_splitter.addWidget(self.right_splitter)
+        self.main_splitter.setStretchFactor(2, 1)
+        self.main_splitter.setSizes([200, 320, 760])
+        self.setCentralWidget(self.main_splitter)
+
+        self.progress_label = QLabel()
+        self.progress_label.setObjectName("progressLabel")
+        self.progress_label.setAccessibleName("Progress")
+        self.statusBar().addPermanentWidget(self.progress_label)
+        if self.bank_problems:
+            button = QPushButton(f"{len(self.bank_problems)} problem(s) in the question bank")
+            button.setObjectName("bankProblemsButton")
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.clicked.connect(self.show_bank_problems)
+            self.statusBar().addWidget(button)
+
+        self._build_menus()
+        self.sidebar.topicSelected.connect(lambda _t: self.refresh_list())
+        self.search_box.textChanged.connect(lambda _t: self.refresh_list())
+        self.search_box.returnPressed.connect(self.back_to_list)
+        self.level_filter.currentIndexChanged.connect(lambda _i: self._filter_changed())
+        self.status_filter.currentIndexChanged.connect(lambda _i: self._filter_changed())
+        self.question_list.selectionModel().currentChanged.connect(self._on_list_current)
+        self.rubric_panel.scored.connect(self.score)
+        self.rubric_panel.bookmarkToggled.connect(self._set_bookmark)
+        self.rubric_panel.noteEdited.connect(self._save_note)
+
+    def _build_menus(self) -> None:
+        """Menus list the same actions as the shortcut table; the key shown is the table's first key."""
+        menus: dict[str, object] = {}
+        for spec in SHORTCUTS:
+            menu = menus.get(spec.group)
+            if menu is None:
+                menu = self.menuBar().addMenu(f"&{spec.group}")
+                menus[spec.group] = menu
+            action = QAction(f"{spec.description}\t{_native(spec.keys[0])}", self)
+            action.setObjectName(f"action_{spec.action}")
+            action.triggered.connect(getattr(self, spec.action))
+            menu.addAction(action)  # type: ignore[attr-defined]
+        bank_action = QAction("Problems in the question bank…", self)
+        bank_action.triggered.connect(self.show_bank_problems)
+        bank_action.setEnabled(bool(self.bank_problems))
+        menus["App"].addAction(bank_action)  # type: ignore[attr-defined]
+
+    def _bind_shortcuts(self) -> None:
+        self.shortcuts: list[QShortcut] = []
+        for key, handler in bindings(self):
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(handler)
+            self.shortcuts.append(shortcut)
+
+    def _restore(self) -> None:
+        geometry = self.settings.value("geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        for key, splitter in (("mainSplitter", self.main_splitter), ("rightSplitter", self.right_splitter)):
+            state = self.settings.value(key)
+            if isinstance(state, QByteArray):
+                splitter.restoreState(state)
+        level = str(self.settings.value("level", ""))
+        status = str(self.settings.value("status", "all"))
+        for combo, value in ((self.level_filter, level), (self.status_filter, status)):
+            index = combo.findData(value)
+            combo.blockSignals(True)
+            combo.setCurrentIndex(max(0, index))
+            combo.blockSignals(False)
+        self.refresh_topics(current=str(self.settings.value("lastTopic", ALL_TOPICS)))
+        self.refresh_list(keep_qid=str(self.settings.value("lastQuestion", "")) or None)
+        self.question_list.setFocus()
+
+    # -- data to widgets -----------------------------------------------------------------
+
+    def refresh_topics(self, current: str | None = None) -> None:
+        topics = self.store.topics()
+        self._topic_titles = {t.id: t.title for t in topics}
+        self._topic_counts = {t.id: [t.reviewed, t.total] for t in topics}
+        self.sidebar.set_topics(topics, current)
+        self._update_status()
+
+    def refresh_list(self, keep_qid: str | None = None) -> None:
+        current = self.session.current
+        keep = keep_qid or (current.qid if current else None)
+        items = self.store.list_questions(
+            topic_id=self.sidebar.current_topic() or None,
+            level=self.level_filter.currentData() or None,
+            status=self.status_filter.currentData(),
+            search=self.search_box.text(),
+        )
+        self.session.set_items(items, keep)
+        self.list_model.set_items(self.session.items)
+        self._show_current()
+
+    def _filter_changed(self) -> None:
+        self.refresh_list()
+        self.question_list.setFocus()
+
+    def _show_current(self) -> None:
+        item = self.session.current
+        self._select_row(self.session.index)
+        question = self.store.get_question(item.qid) if item else None
+        revealed = self.session.revealed or self.always_show
+        title = self._topic_titles.get(question.topic_id, question.topic_id) if question else ""
+        self.question_view.show_question(question, title, revealed)
+        self.rubric_panel.show_rubric(question.rubric if question else None, revealed)
+        if question is not None:
+            self.rubric_panel.show_last(
+                self.store.last_review(question.id, "self"), self.store.last_review(question.id, "mock")
+            )
+            self.rubric_panel.set_bookmarked(item.bookmarked if item else False)
+            self.rubric_panel.load_note(self.store.note(question.id))
+            self._note_qid = question.id
+        else:
+            self.rubric_panel.show_last(None, None)
+            self.rubric_panel.load_note("")
+            self._note_qid = None
+
+    def _select_row(self, row: int) -> None:
+        selection = self.question_list.selectionModel()
+        index = self.list_model.index(row, 0) if row >= 0 else QModelIndex()
+        if selection.currentIndex() == index:
+            return
+        selection.blockSignals(True)
+        selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        selection.blockSignals(False)
+        self.question_list.viewport().update()
+        if index.isValid():
+            self.question_list.scrollTo(index)
+
+    def _on_list_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid() and self.session.go_to(current.row()):
+            self._show_current()
+
+    def _update_status(self) -> None:
+        reviewed = sum(c[0] for c in self._topic_counts.values())
+        total = sum(c[1] for c in self._topic_counts.values())
+        streak = self.store.streak()
+        days = "day" if streak == 1 else "days"
+        self.progress_label.setText(f"{reviewed} / {total} reviewed  ·  streak {streak} {days}")
+
+    # -- actions (named in the shortcut table) ------------------------------------------
+
+    def next_question(self) -> None:
+        if self.session.next():
+            self._show_current()
+
+    def previous_question(self) -> None:
+        if self.session.previous():
+            self._show_current()
+
+    def toggle_reveal(self) -> None:
+        if self.session.current is None:
+            return
+        self.session.toggle_reveal()
+        self._show_current()
+
+    def score_weak(self) -> None:
+        self.score("weak")
+
+    def score_ok(self) -> None:
+        self.score("ok")
+
+    def score_strong(self) -> None:
+        self.score("strong")
+
+    def score(self, tier: str) -> None:
+        item = self.session.current
+        if item is None:
+            return
+        first_review = item.last_score is None
+        step = self.session.score(tier)
+        if step is None:
+            return
+        self.list_model.update_row(step.index, self.session.items[step.index])
+        if first_review:
+            self._count_reviewed(item.topic_id, +1)
+        self._show_current()
+        self.statusBar().showMessage(f"Scored {tier.upper()}. Press U to undo.", 3000)
+
+    def undo_score(self) -> None:
+        before = {i.qid: i.last_score for i in self.session.items}
+        step = self.session.undo()
+        if step is None:
+            self.statusBar().showMessage("Nothing to undo.", 2000)
+            return
+        item = self.session.items[self.session.index]
+        self.list_model.update_row(self.session.index, item)
+        if before.get(step.qid) is not None and item.last_score is None:
+            self._count_reviewed(item.topic_id, -1)
+        self._show_current()
+        self.statusBar().showMessage("Score undone.", 2000)
+
+    def _count_reviewed(self, topic_id: str, delta: int) -> None:
+        # Counted here rather than re-queried: a GROUP BY over a large bank costs more than a keystroke.
+        if topic_id in self._topic_counts:
+            self._topic_counts[topic_id][0] += delta
+        self.sidebar.update_counts(self._topic_counts)
+        self._update_status()
+
+    def toggle_bookmark(self) -> None:
+        item = self.session.current
+        if item is not None:
+            self._set_bookmark(not item.bookmarked)
+
+    def _set_bookmark(self, on: bool) -> None:
+        item = self.session.current
+        if item is None:
+            return
+        self.store.set_bookmark(item.qid, on)
+        self.session.update_item(item.qid, bookmarked=on)
+        self.list_model.update_row(self.session.index, self.session.items[self.session.index])
+        self.rubric_panel.set_bookmarked(on)
+
+    def _save_note(self, text: str) -> None:
+        if self._note_qid is not None:
+            self.store.set_note(self._note_qid, text)
+
+    def edit_note(self) -> None:
+        if self.session.current is not None:
+            self.rubric_panel.note_edit.setFocus()
+
+    def toggle_always_show(self) -> None:
+        self.always_show = not self.always_show
+        self._show_current()
+        self.statusBar().showMessage("Answers always shown." if self.always_show else "Study mode: answers hidden until revealed.", 2500)
+
+    def focus_search(self) -> None:
+        self.search_box.setFocus()
+        self.search_box.selectAll()
+
+    def back_to_list(self) -> None:
+        self.rubric_panel.flush_note()
+        self.question_list.setFocus()
+
+    def cycle_level(self) -> None:
+        self.level_filter.setCurrentIndex((self.level_filter.currentIndex() + 1) % self.level_filter.count())
+
+    def show_help(self) -> None:
+        if self._help is None:
+            self._help = HelpSheet(self)
+        self._help.show()
+        self._help.raise_()
+
+    def show_bank_problems(self) -> None:
+        ProblemsDialog(self.bank_problems, self).exec()
+
+    def zoom_in(self) -> None:
+        self._set_zoom(self.zoom_steps + 1)
+
+    def zoom_out(self) -> None:
+        self._set_zoom(self.zoom_steps - 1)
+
+    def zoom_reset(self) -> None:
+        self._set_zoom(0)
+
+    def _set_zoom(self, steps: int) -> None:
+        self.zoom_steps = max(-ZOOM_LIMIT, min(ZOOM_LIMIT, steps))
+        self._apply_zoom()
+
+    def _apply_zoom(self) -> None:
+        base = QApplication.font().pointSizeF()
+        font = QFont(QApplication.font())
+        font.setPointSizeF(base * ZOOM_STEP**self.zoom_steps)
+        for widget in (self.question_view, self.rubric_panel, self.question_list, self.sidebar):
+            widget.setFont(font)
+
+    def cycle_theme(self) -> None:
+        self.theme = THEMES[(THEMES.index(self.theme) + 1) % len(THEMES)]
+        self._apply_theme()
+        self._show_current()
+        self.statusBar().showMessage(f"Theme: {self.theme}", 2000)
+
+    def _apply_theme(self) -> None:
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            self.question_view.set_dark(apply_theme(app, self.theme))
+
+    def quit(self) -> None:
+        self.close()
+
+    # -- shutdown ------------------------------------------------------------------------
+
+    def save_settings(self) -> None:
+        s = self.settings
+        s.setValue("geometry", self.saveGeometry())
+        s.setValue("mainSplitter", self.main_splitter.saveState())
+        s.setValue("rightSplitter", self.right_splitter.saveState())
+        s.setValue("lastTopic", self.sidebar.current_topic())
+        current = self.session.current
+        s.setValue("lastQuestion", current.qid if current else "")
+        s.setValue("level", self.level_filter.currentData())
+        s.setValue("status", self.status_filter.currentData())
+        s.setValue("alwaysShow", self.always_show)
+        s.setValue("zoom", self.zoom_steps)
+        s.setValue("theme", self.theme)
+        s.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        self.rubric_panel.flush_note()
+        self.save_settings()
+        super().closeEvent(event)

@@ -1,0 +1,84 @@
+"""The question list: a flat model over QuestionSummary rows, cheap to replace on every search keystroke."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
+
+from desktop_app.core.store import QuestionSummary
+
+SCORE_COLORS = {"strong": "#2e9d4f", "ok": "#d19a1c", "weak": "#d0443e", None: "#8c8f96"}
+LEVEL_MARK = {"beginner": "B", "intermediate": "I", "advanced": "A"}
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class QuestionListModel(QAbstractListModel):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._items: list[QuestionSummary] = []
+        self._icons: dict[tuple[str | None, bool], QIcon] = {}
+
+    def set_items(self, items: list[QuestionSummary]) -> None:
+        self.beginResetModel()
+        self._items = items
+        self.endResetModel()
+
+    def update_row(self, row: int, item: QuestionSummary) -> None:
+        self._items[row] = item
+        index = self.index(row, 0)
+        self.dataChanged.emit(index, index)
+
+    def item(self, row: int) -> QuestionSummary | None:
+        return self._items[row] if 0 <= row < len(self._items) else None
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802 (Qt API)
+        return 0 if parent.isValid() else len(self._items)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        item = self._items[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"{item.question}"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            last = f"last scored {item.last_score.upper()}" if item.last_score else "not reviewed yet"
+            mark = ", bookmarked" if item.bookmarked else ""
+            return f"{item.level.capitalize()} · {last}{mark}"
+        if role == Qt.ItemDataRole.DecorationRole:
+            return self._icon(item.last_score, item.bookmarked)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{item.question} ({item.level}, {item.last_score or 'not reviewed'})"
+        return None
+
+    def _icon(self, score: str | None, bookmarked: bool) -> QIcon:
+        key = (score, bookmarked)
+        if key not in self._icons:
+            pix = QPixmap(14, 14)
+            pix.fill(QColor(0, 0, 0, 0))
+            painter = QPainter(pix)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(SCORE_COLORS[score]))
+            if bookmarked:
+                painter.drawRect(2, 2, 10, 10)
+            else:
+                painter.drawEllipse(3, 3, 8, 8)
+            painter.end()
+            self._icons[key] = QIcon(pix)
+        return self._icons[key]
+
+
+class QuestionListView(QListView):
+    def __init__(self, model: QuestionListModel, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("questionList")
+        self.setAccessibleName("Questions")
+        self.setModel(model)
+        self.setUniformItemSizes(True)  # keeps 100,000 rows cheap to lay out
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setWordWrap(False)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)

@@ -1,0 +1,64 @@
+"""The question view: question, level and tags, then the expected answer and follow-ups once revealed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtWidgets import QTextBrowser, QWidget
+
+from desktop_app.core.bank import Question
+from desktop_app.core.render import MarkdownRenderer, escape
+
+HIDDEN_HINT = "Answer it in your head (or out loud), then press <b>Space</b> to reveal the expected answer."
+
+
+class QuestionView(QTextBrowser):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("questionView")
+        self.setAccessibleName("Question")
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        # Click to select text, but never keep keyboard focus: the study keys must reach the window.
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self._renderers = {False: MarkdownRenderer(dark=False), True: MarkdownRenderer(dark=True)}
+        self.dark = False
+        self._cache: dict[tuple[str, bool], str] = {}
+        self.answer_visible = False
+
+    def loadResource(self, type: int, name: QUrl) -> Any:  # noqa: A002, N802 (Qt API)
+        # Content may name images or style sheets anywhere; nothing is ever fetched.
+        return None
+
+    def set_dark(self, dark: bool) -> None:
+        self.dark = dark
+
+    def answer_html(self, question: Question) -> str:
+        key = (question.id + "\0" + question.answer, self.dark)
+        if key not in self._cache:
+            if len(self._cache) > 256:
+                self._cache.clear()
+            self._cache[key] = self._renderers[self.dark].render(question.answer)
+        return self._cache[key]
+
+    def show_question(self, question: Question | None, topic_title: str, revealed: bool) -> None:
+        self.answer_visible = bool(question) and revealed
+        if question is None:
+            self.setHtml("<p style='color:gray'>No questions match. Change the topic, filters or search.</p>")
+            return
+        tags = " ".join(f"#{escape(t)}" for t in question.tags)
+        parts = [
+            f"<p style='color:gray'>{escape(topic_title)} · {escape(question.level.capitalize())}"
+            f"{' · ' + tags if tags else ''}</p>",
+            f"<h2>{escape(question.question)}</h2>",
+        ]
+        if revealed:
+            parts.append("<h3>Expected answer</h3>")
+            parts.append(self.answer_html(question))
+            parts.append("<h3>Follow-up questions</h3><ol>")
+            parts.extend(f"<li>{escape(f)}</li>" for f in question.follow_ups)
+            parts.append("</ol>")
+        else:
+            parts.append(f"<p style='color:gray'><i>{HIDDEN_HINT}</i></p>")
+        self.setHtml("".join(parts))

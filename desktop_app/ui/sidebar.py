@@ -1,0 +1,73 @@
+"""Topic sidebar: "All questions" and each topic with how many of its questions have been reviewed."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
+
+from desktop_app.core.store import TopicInfo
+
+ALL_TOPICS = ""  # item data of the "All questions" entry
+
+
+class TopicSidebar(QListWidget):
+    topicSelected = Signal(str)  # topic id, or ALL_TOPICS
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("topicSidebar")
+        self.setAccessibleName("Topics")
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.currentItemChanged.connect(self._on_current)
+        self._updating = False
+
+    def set_topics(self, topics: list[TopicInfo], current: str | None = None) -> None:
+        """Rebuild the entries; keeps the selection and emits nothing (counts change after every score)."""
+        keep = self.current_topic() if current is None else current
+        self._updating = True
+        try:
+            self.clear()
+            reviewed = sum(t.reviewed for t in topics)
+            total = sum(t.total for t in topics)
+            self._add("All questions", ALL_TOPICS, reviewed, total, "Every topic")
+            for t in topics:
+                self._add(t.title, t.id, t.reviewed, t.total, t.description)
+            row = next((i for i in range(self.count()) if self.item(i).data(Qt.ItemDataRole.UserRole) == keep), 0)
+            self.setCurrentRow(row)
+        finally:
+            self._updating = False
+
+    def _add(self, title: str, topic_id: str, reviewed: int, total: int, tip: str) -> None:
+        item = QListWidgetItem(_label(title, reviewed, total))
+        item.setData(Qt.ItemDataRole.UserRole, topic_id)
+        item.setData(Qt.ItemDataRole.UserRole + 1, title)
+        item.setToolTip(tip)
+        self.addItem(item)
+
+    def update_counts(self, counts: dict[str, list[int]]) -> None:
+        """New reviewed / total figures per topic id, without rebuilding (and reselecting) the list."""
+        reviewed = sum(c[0] for c in counts.values())
+        total = sum(c[1] for c in counts.values())
+        for i in range(self.count()):
+            item = self.item(i)
+            topic_id = item.data(Qt.ItemDataRole.UserRole)
+            r, t = (reviewed, total) if topic_id == ALL_TOPICS else counts.get(topic_id, (0, 0))
+            item.setText(_label(item.data(Qt.ItemDataRole.UserRole + 1), r, t))
+
+    def current_topic(self) -> str:
+        item = self.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item else ALL_TOPICS
+
+    def select_topic(self, topic_id: str) -> None:
+        for i in range(self.count()):
+            if self.item(i).data(Qt.ItemDataRole.UserRole) == topic_id:
+                self.setCurrentRow(i)
+                return
+
+    def _on_current(self, current: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
+        if current is not None and not self._updating:
+            self.topicSelected.emit(current.data(Qt.ItemDataRole.UserRole))
+
+
+def _label(title: str, reviewed: int, total: int) -> str:
+    return f"{title}\n{reviewed} / {total} reviewed"
