@@ -1,0 +1,66 @@
+"""Test set-up: Qt offscreen, and HOME and the data dir pointed at temporary folders so no test touches yours."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+_FAKE_HOME = tempfile.mkdtemp(prefix="mlprep-test-home-")
+for var in ("HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
+    os.environ[var] = _FAKE_HOME
+os.environ.pop("MLPREP_DATA_DIR", None)
+
+REPO = Path(__file__).resolve().parent.parent
+SHIPPED_BANK = REPO / "question_data"
+
+
+@pytest.fixture(autouse=True)
+def _data_dir_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    data = tmp_path / "data"
+    monkeypatch.setenv("MLPREP_DATA_DIR", str(data))
+    return data
+
+
+@pytest.fixture
+def data_dir(_data_dir_env: Path) -> Path:
+    return _data_dir_env
+
+
+QUESTION_TEMPLATE = """
+[[questions]]
+id = "{qid}"
+question = "{question}"
+level = "{level}"
+tags = ["{tag}"]
+answer = '''
+{answer}
+'''
+follow_ups = ["Why?", "What if the data doubles?", "How would you test it?"]
+[questions.rubric]
+strong = "Names the key idea of {qid}."
+ok = "Mentions it loosely."
+weak = "Confuses it with something else."
+"""
+
+
+def write_topic(folder: Path, topic_id: str, questions: list[dict[str, str]], title: str | None = None, order: int = 10) -> Path:
+    """A small valid topic file; each question dict needs qid, and may set question, level, answer, tag."""
+    folder.mkdir(parents=True, exist_ok=True)
+    parts = [f'[topic]\nid = "{topic_id}"\ntitle = "{title or topic_id.title()}"\norder = {order}\n']
+    for q in questions:
+        parts.append(
+            QUESTION_TEMPLATE.format(
+                qid=q["qid"],
+                question=q.get("question", f"What is {q['qid']}?"),
+                level=q.get("level", "beginner"),
+                tag=q.get("tag", "general"),
+                answer=q.get("answer", f"The answer about {q['qid']}."),
+            )
+        )
+    path = folder / f"{topic_id}.toml"
+    path.write_text("".join(parts), encoding="utf-8")
+    return path

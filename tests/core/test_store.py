@@ -1,0 +1,223 @@
+"""The store on real SQLite files: migrations, refusal without damage, bank sync, user data that survives."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from desktop_app.core.store import SCHEMA_VERSION, Store, StoreError, fts_query
+from tests.conftest import write_topic
+
+
+@pytest.fixture
+def bank(tmp_path: Path) -> Path:
+    folder = tmp_path / "bank"
+    write_topic(folder, "alpha", [
+        {"qid": "a1", "question": "Explain gradient descent", "answer": "Step against the gradient."},
+        {"qid": "a2", "level": "advanced", "question": "Why does momentum help?", "answer": "It averages gradients."},
+    ], title="Alpha", order=1)
+    write_topic(folder, "beta", [
+        {"qid": "b1", "level": "intermediate", "question": "What is a random forest?", "answer": "Bagged decision trees."},
+    ], title="Beta", order=2)
+    return folder
+
+
+@pytest.fixture
+def store(tmp_path: Path, bank: Path) -> Store:
+    s = Store.open(tmp_path / "data" / "mlprep.sqlite3")
+    report = s.sync_bank([bank])
+    assert report.added == 3 and report.problems == []
+    yield s
+    s.close()
+
+
+def test_new_store_has_schema_version_wal_and_foreign_keys(store: Store) -> None:
+    assert store.schema_version() == SCHEMA_VERSION
+    assert store.db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
+
+
+def test_newer_database_is_refused_and_not_modified(tmp_path: Path) -> None:
+    path = tmp_path / "mlprep.sqlite3"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE future (x)")
+    con.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    con.commit()
+    con.close()
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="newer version of MLPrep"):
+        Store.open(path)
+    assert path.read_bytes() == before
+    assert not (tmp_path / "mlprep.sqlite3-wal").exists()
+
+
+def test_corrupt_file_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "mlprep.sqlite3"
+    path.write_bytes(b"this is not sqlite at all, just some text that a crash could leave" * 50)
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="damaged or is not an MLPrep database") as err:
+        Store.open(path)
+    assert str(path) in str(err.value) and "left untouched" in str(err.value)
+    assert path.read_bytes() == before
+
+
+def test_locked_database_gives_a_clear_message(tmp_path: Path) -> None:
+    path = tmp_path / "mlprep.sqlite3"
+    Store.open(path).close()
+    holder = sqlite3.connect(path, timeout=0)
+    holder.execute("PRAGMA journal_mode=delete").fetchone()
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(StoreError, match="locked by another program"):
+            Store.open(path)
+    finally:
+        holder.rollback()
+        holder.close()
+
+
+def test_folder_in_place_of_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "mlprep.sqlite3"
+    path.mkdir()
+    with pytest.raises(StoreError, match="is a folder"):
+        Store.open(path)
+
+
+def test_migration_from_an_empty_version_zero_file(tmp_path: Path) -> None:
+    path = tmp_path / "mlprep.sqlite3"
+    sqlite3.connect(path).close()
+    s = Store.open(path)
+    assert s.schema_version() == SCHEMA_VERSION
+    s.close()
+
+
+def test_unchanged_bank_sync_is_a_no_op_even_when_touched(store: Store, bank: Path) -> None:
+    assert store.sync_bank([bank]).unchanged
+    f = bank / "alpha.toml"
+    os.utime(f, ns=(time.time_ns(), time.time_ns() + 5_000_000_000))
+    assert store.sync_bank([bank]).unchanged
+
+
+def test_sync_updates_retires_and_restores_keeping_history(store: Store, bank: Path) -> None:
+    store.record_review("a2", "weak", seconds=12.5)
+    store.set_bookmark("a2", True)
+    store.set_note("a2", "remember bias correction")
+    # Edit a1, drop a2, add a3.
+    write_topic(bank, "alpha", [
+        {"qid": "a1", "question": "Explain gradient descent, precisely", "answer": "Step against the gradient."},
+        {"qid": "a3", "question": "What is Adam?", "answer": "Adaptive moments."},
+    ], title="Alpha", order=1)
+    report = store.sync_bank([bank])
+    assert (report.added, report.updated, report.retired, report.restored) == (1, 1, 1, 0)
+    assert [q.qid for q in store.list_questions()] == ["a1", "a3", "b1"]
+    assert store.get_question("a1").question == "Explain gradient descent, precisely"
+    assert store.progress_counts() == (0, 3)
+    # a2 comes back: its history, bookmark and note are all still there.
+    write_topic(bank, "alpha", [{"qid": "a1"}, {"qid": "a2"}, {"qid": "a3"}], title="Alpha", order=1)
+    report = store.sync_bank([bank])
+    assert report.restored == 1
+    assert [(r.qid, r.score, r.seconds) for r in store.reviews("a2")] == [("a2", "weak", 12.5)]
+    assert store.is_bookmarked("a2") and store.note("a2") == "remember bias correction"
+    assert store.progress_counts() == (1, 4)
+
+
+def test_a_broken_file_does_not_retire_its_questions(store: Store, bank: Path) -> None:
+    store.record_review("b1", "ok")
+    (bank / "beta.toml").write_text("[topic\nid = ", encoding="utf-8")
+    report = store.sync_bank([bank])
+    assert report.retired == 0 and any("TOML syntax error" in str(p) for p in report.problems)
+    assert "b1" in [q.qid for q in store.list_questions()]
+    # Reported again next time: a broken file is never remembered as synced.
+    assert store.sync_bank([bank]).problems
+
+
+def test_removed_topic_is_retired_from_the_sidebar(store: Store, bank: Path) -> None:
+    (bank / "beta.toml").unlink()
+    store.sync_bank([bank])
+    assert [t.id for t in store.topics()] == ["alpha"]
+
+
+def test_topics_count_reviewed_and_total(store: Store) -> None:
+    store.record_review("a1", "strong")
+    store.record_review("a1", "weak")
+    info = {t.id: (t.reviewed, t.total) for t in store.topics()}
+    assert info == {"alpha": (1, 2), "beta": (0, 1)}
+    assert store.score_counts() == {"alpha": {"weak": 1, "ok": 0, "strong": 0}}
+
+
+def test_undo_recomputes_last_score(store: Store) -> None:
+    store.record_review("a1", "strong", at=1000.0)
+    second = store.record_review("a1", "weak", at=2000.0)
+    assert store.list_questions(status="weak_ok")[0].qid == "a1"
+    undone = store.undo_review(second)
+    assert undone is not None and undone.score == "weak"
+    assert store.list_questions(status="weak_ok") == []
+    assert store.last_review("a1").score == "strong"
+
+
+def test_status_and_level_filters(store: Store) -> None:
+    store.record_review("a1", "ok")
+    store.set_bookmark("b1", True)
+    assert [q.qid for q in store.list_questions(status="unreviewed")] == ["a2", "b1"]
+    assert [q.qid for q in store.list_questions(status="weak_ok")] == ["a1"]
+    assert [q.qid for q in store.list_questions(status="bookmarked")] == ["b1"]
+    assert [q.qid for q in store.list_questions(level="advanced")] == ["a2"]
+    assert [q.qid for q in store.list_questions(topic_id="beta")] == ["b1"]
+
+
+def test_rebuild_progress_matches_incremental(store: Store) -> None:
+    for i, (qid, score) in enumerate([("a1", "weak"), ("a2", "ok"), ("a1", "strong")]):
+        store.record_review(qid, score, at=1000.0 + i)
+    before = [(q.qid, q.last_score) for q in store.list_questions()]
+    store.rebuild_progress()
+    assert [(q.qid, q.last_score) for q in store.list_questions()] == before == [("a1", "strong"), ("a2", "ok"), ("b1", None)]
+
+
+def test_search_prefix_across_fields_with_filters(store: Store) -> None:
+    # a1 has it in the question (weighted higher), a2 only in its answer.
+    assert [q.qid for q in store.list_questions(search="grad")] == ["a1", "a2"]
+    assert [q.qid for q in store.list_questions(search="grad desc")] == ["a1"]
+    assert [q.qid for q in store.list_questions(search="averag")] == ["a2"]  # answer text
+    assert [q.qid for q in store.list_questions(search="general")] == ["a1", "a2", "b1"]  # tags
+    assert [q.qid for q in store.list_questions(search="doubles")] != []  # follow-ups
+    assert [q.qid for q in store.list_questions(search="tree", topic_id="alpha")] == []
+    assert store.list_questions(search='"); DROP TABLE review; --') == []
+    assert store.list_questions(search="   ") == []
+    assert fts_query('say "hi" there') == '"say"* "hi"* "there"*'
+
+
+def test_streak_counts_consecutive_local_days(store: Store) -> None:
+    today = date(2026, 3, 10)
+
+    def at(day: date, hour: int = 12) -> float:
+        return datetime(day.year, day.month, day.day, hour).timestamp()
+
+    assert store.streak(today) == 0
+    for back in (1, 2, 3, 5):
+        store.record_review("a1", "ok", at=at(today - timedelta(days=back)))
+    assert store.streak(today) == 3  # yesterday and the two days before; today not yet studied
+    store.record_review("a2", "ok", at=at(today, 23))
+    assert store.streak(today) == 4
+
+
+def test_reviews_are_validated(store: Store) -> None:
+    with pytest.raises(ValueError):
+        store.record_review("a1", "great")
+    with pytest.raises(ValueError):
+        store.record_review("a1", "ok", source="robot")
+
+
+def test_progress_survives_reopen(tmp_path: Path, bank: Path) -> None:
+    path = tmp_path / "d" / "mlprep.sqlite3"
+    s = Store.open(path)
+    s.sync_bank([bank])
+    s.record_review("b1", "strong")
+    s.close()
+    s = Store.open(path)
+    assert s.sync_bank([bank]).unchanged
+    assert s.progress_counts() == (1, 3)
+    s.close()

@@ -1,0 +1,66 @@
+"""The command line as a user runs it: a real process, a real data dir."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from desktop_app import __version__
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(REPO), **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "desktop_app.app", *args], capture_output=True, text=True, cwd=cwd, env=environment, timeout=120
+    )
+
+
+def test_version_and_help() -> None:
+    assert run("--version").stdout.strip() == f"mlprep {__version__}"
+    out = run("--help").stdout
+    for word in ("validate", "stats", "--data-dir", "--smoke-test"):
+        assert word in out
+
+
+def test_smoke_test_from_another_directory_with_a_fresh_data_dir(tmp_path: Path) -> None:
+    proc = run("--smoke-test", "--data-dir", str(tmp_path / "fresh"), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "smoke test ok" in proc.stdout
+    assert (tmp_path / "fresh" / "mlprep.sqlite3").is_file()
+
+
+def test_data_dir_from_environment(tmp_path: Path) -> None:
+    proc = run("--smoke-test", env={"MLPREP_DATA_DIR": str(tmp_path / "env-dir")})
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "env-dir" / "mlprep.sqlite3").is_file()
+
+
+def test_corrupt_store_is_reported_on_the_command_line_and_kept(tmp_path: Path) -> None:
+    data = tmp_path / "d"
+    data.mkdir()
+    (data / "mlprep.sqlite3").write_bytes(b"\x00garbage" * 100)
+    for args in (("--smoke-test", "--data-dir", str(data)), ("stats", "--data-dir", str(data))):
+        proc = run(*args)
+        assert proc.returncode == 2
+        assert "damaged or is not an MLPrep database" in proc.stderr and "mlprep.sqlite3" in proc.stderr
+    assert (data / "mlprep.sqlite3").read_bytes() == b"\x00garbage" * 100
+
+
+def test_stats_prints_reviewed_and_scores(tmp_path: Path) -> None:
+    from desktop_app.app import open_synced_store
+
+    store, _ = open_synced_store(tmp_path)
+    first = store.list_questions()[0]
+    store.record_review(first.qid, "weak")
+    title = store.topic_title(first.topic_id)
+    store.close()
+    proc = run("stats", "--data-dir", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    title_line = next(line for line in proc.stdout.splitlines() if line.startswith(title))
+    assert re.search(r"\s1 / \d+\s+1\s+0\s+0$", title_line), title_line
+    assert "Study streak: 1 day(s)" in proc.stdout

@@ -1,0 +1,230 @@
+"""The study window driven from the keyboard with qtbot, checked against what the store recorded."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton
+from pytestqt.qtbot import QtBot
+
+from desktop_app.app import create_window
+from desktop_app.core.store import Store
+from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.store_error import StoreErrorWindow
+
+
+def open_window(qtbot: QtBot, data_dir: Path) -> MainWindow:
+    window = create_window(data_dir)
+    assert isinstance(window, MainWindow)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    return window
+
+
+def key(qtbot: QtBot, window: MainWindow, k: Qt.Key | str, mod: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+    target = QApplication.focusWidget() or window
+    qtbot.keyClick(target, k, mod)
+
+
+def current_qid(window: MainWindow) -> str:
+    assert window.session.current is not None
+    return window.session.current.qid
+
+
+def progress(window: MainWindow) -> str:
+    return window.findChild(QLabel, "progressLabel").text()
+
+
+def test_object_names_and_accessible_names(qtbot: QtBot, data_dir: Path) -> None:
+    window = open_window(qtbot, data_dir)
+    for name in ("topicSidebar", "questionList", "questionView", "rubricPanel", "searchBox", "levelFilter", "progressLabel"):
+        widget = window.findChild(object, name)
+        assert widget is not None, name
+        assert widget.accessibleName(), name
+    for name in ("scoreStrong", "scoreOk", "scoreWeak"):
+        button = window.rubric_panel.findChild(QPushButton, name)
+        assert button is not None and button.accessibleName()
+    assert window.objectName() == "mainWindow"
+
+
+def test_keyboard_review_flow_records_scores(qtbot: QtBot, data_dir: Path) -> None:
+    window = open_window(qtbot, data_dir)
+    total = window.store.progress_counts()[1]
+    assert f"0 / {total} reviewed" in progress(window)
+    first = current_qid(window)
+    assert not window.question_view.answer_visible
+    key(qtbot, window, Qt.Key.Key_J)
+    second = current_qid(window)
+    assert second != first
+    key(qtbot, window, Qt.Key.Key_K)
+    assert current_qid(window) == first
+    key(qtbot, window, Qt.Key.Key_Space)
+    assert window.question_view.answer_visible
+    answer = window.store.get_question(first).answer
+    assert answer.split()[0] in window.question_view.toPlainText()
+    key(qtbot, window, Qt.Key.Key_3)  # Strong, then next
+    assert current_qid(window) == second and not window.question_view.answer_visible
+    key(qtbot, window, Qt.Key.Key_1)  # Weak
+    assert [(r.qid, r.score, r.source) for r in window.store.reviews()] == [(first, "strong", "self"), (second, "weak", "self")]
+    assert f"2 / {total} reviewed" in progress(window)
+    assert "streak 1 day" in progress(window)
+    sidebar_all = window.sidebar.item(0).text()
+    assert f"2 / {total} reviewed" in sidebar_all
+    key(qtbot, window, Qt.Key.Key_U)  # undo the Weak
+    assert current_qid(window) == second
+    assert [r.qid for r in window.store.reviews()] == [first]
+    assert f"1 / {total} reviewed" in progress(window)
+
+
+def test_score_buttons_record_too(qtbot: QtBot, data_dir: Path) -> None:
+    window = open_window(qtbot, data_dir)
+    first = current_qid(window)
+    qtbot.mouseClick(window.rubric_panel.findChild(QPushButton, "scoreOk"), Qt.MouseButton.LeftButton)
+    assert window.store.last_review(first).score == "ok"
+
+
+def test_search_box_takes_letters_and_escape_returns(qtbot: QtBot, data_dir: Path) -> None:
+    window = open_window(qtbot, data_dir)
+    key(qtbot, window, Qt.Key.Key_Slash)
+    search = window.findChild(QLineEdit, "searchBox")
+    assert QApplication.focusWidget() is search
+    before = current_qid(window)
+    qtbot.keyClicks(search, "gradient j")  # J is "next" elsewhere; here it is just a letter
+    assert search.text() == "gradient j"
+    qtbot.keyClicks(search, "\b\b")
+    assert window.store.reviews() == []
+    results = [window.list_model.item(i).qid for i in range(window.list_model.rowCount())]
+    assert results and all("gradient" in window.store.get_question(q).question.lower() + window.store.get_question(q).answer.lower()
+                           + " ".join(window.store.get_question(q).follow_ups).lower() + " ".join(window.store.get_question(q).tags) for q in results)
+    # The question shown is always one of the matches (kept while it still matches, else the best one).
+    assert current_qid(window) in results
+    assert before not in results or current_qid(window) == before
+    key(qtbot, window, Qt.Key.Key_Escape)
+    assert QApplication.focusWidget() is window.question_list
+    key(qtbot, window, Qt.Key.Key_Space)
+    assert window.question_view.answer_visible
+
+
+def test_level_and_status_filters_and_bookmarks(qtbot: QtBot, data_dir: Path) -> None:
+    window = open_window(qtbot, data_dir)
+    key(qtbot, window, Qt.Key.Key_B)
+    bookmarked = current_qid(window)
+    assert window.store.is_bookmarked(bookmarked)
+    window.status_filter.setCurrentIndex(window.status_filter.findData("bookmarked"))
+    assert [window.list_model.item(i).qid for i in range(window.list_model.rowCount())] == [bookmarked]
+    window.status_filter.setCurrentIndex(window.status_filter.findData("all"))
+    window.level_filter.setCurrentIndex(window.level_filter.findData("advanced"))
+    levels = {window.list_model.item(i).level for i in range(window.list_model.rowCount())}
+    assert levels == {"advanced"}
+
+
+def test_topic_sidebar_filters_the_list(qtbot: QtBot, data_dir: Path) -> None:
+    window = open_window(qtbot, data_dir)
+    topic = window.store.topics()[1]
+    window.sidebar.select_topic(topic.id)
+    assert window.list_model.rowCount() == topic.total
+    assert {window.list_model.item(i).topic_id for i in range(window.list_model.rowCount())} == {topic.id}
+
+
+def test_help_sheet_lists_every_shortcut(qtbot: QtBot, data_dir: Path) -> None:
+    from desktop_app.ui.shortcuts import SHORTCUTS
+
+    window = open_window(qtbot, data_dir)
+    window.show_help()
+    sheet = window._help
+    assert sheet is not None and sheet.isVisible()
+    text = sheet.findChild(object, "helpText").toPlainText()
+    for spec in SHORTCUTS:
+        assert spec.description in text
+    sheet.close()
+
+
+def test_settings_and_position_survive_a_restart(qtbot: QtBot, data_dir: Path) -> None:
+    window = open_window(qtbot, data_dir)
+    key(qtbot, window, Qt.Key.Key_J)
+    key(qtbot, window, Qt.Key.Key_J)
+    remembered = current_qid(window)
+    window.zoom_in()
+    window.toggle_always_show()
+    window.level_filter.setCurrentIndex(0)
+    window.resize(701, 503)  # within the offscreen screen (800 x 600), which restoreGeometry clamps to
+    window.close()
+    window.store.close()
+    again = open_window(qtbot, data_dir)
+    assert current_qid(again) == remembered
+    assert again.zoom_steps == 1 and again.always_show
+    assert again.question_view.answer_visible
+    assert again.width() == 701 and abs(again.height() - 503) < 60  # the offscreen frame adds a title-bar margin
+
+
+def test_note_is_saved_and_escape_leaves_the_editor(qtbot: QtBot, data_dir: Path) -> None:
+    window = open_window(qtbot, data_dir)
+    qid = current_qid(window)
+    key(qtbot, window, Qt.Key.Key_N)
+    assert QApplication.focusWidget() is window.rubric_panel.note_edit
+    qtbot.keyClicks(window.rubric_panel.note_edit, "jk 123 watch the bias term")
+    assert window.store.reviews() == []  # the digit and letter keys typed text, they did not score
+    key(qtbot, window, Qt.Key.Key_Escape)
+    assert QApplication.focusWidget() is window.question_list
+    assert window.store.note(qid) == "jk 123 watch the bias term"
+
+
+def test_theme_cycle_and_zoom(qtbot: QtBot, data_dir: Path) -> None:
+    window = open_window(qtbot, data_dir)
+    size = window.question_view.font().pointSizeF()
+    key(qtbot, window, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    assert window.question_view.font().pointSizeF() > size
+    key(qtbot, window, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    assert window.question_view.font().pointSizeF() == pytest.approx(size)
+    window.theme = "light"
+    window.cycle_theme()
+    assert window.theme == "dark" and window.question_view.dark
+    assert QApplication.palette().base().color().lightness() < 100
+    window.cycle_theme()
+    assert window.theme == "system"
+
+
+def test_raw_html_in_content_is_shown_as_text(qtbot: QtBot, data_dir: Path, tmp_path: Path) -> None:
+    from desktop_app.core.bank import Question, Rubric
+
+    window = open_window(qtbot, data_dir)
+    q = Question("x", "t", "<b>bold?</b>", "beginner", "<img src='http://example.invalid/a.png'> `a<b`", ("f",), Rubric("s", "o", "w"))
+    window.question_view.show_question(q, "T", revealed=True)
+    text = window.question_view.toPlainText()
+    assert "<b>bold?</b>" in text and "<img src=" in text and "a<b" in text
+
+
+def test_corrupt_store_shows_a_message_window(qtbot: QtBot, data_dir: Path) -> None:
+    data_dir.mkdir(parents=True)
+    db = data_dir / "mlprep.sqlite3"
+    db.write_bytes(b"garbage" * 1000)
+    window = create_window(data_dir)
+    qtbot.addWidget(window)
+    assert isinstance(window, StoreErrorWindow)
+    message = window.findChild(QLabel, "storeErrorMessage").text()
+    assert str(db) in message and "left untouched" in message
+    assert db.read_bytes() == b"garbage" * 1000
+
+
+def test_focus_never_sticks_in_a_button(qtbot: QtBot, data_dir: Path) -> None:
+    window = open_window(qtbot, data_dir)
+    qtbot.mouseClick(window.rubric_panel.findChild(QPushButton, "bookmarkButton"), Qt.MouseButton.LeftButton)
+    assert QApplication.focusWidget() is window.question_list
+    before = current_qid(window)
+    key(qtbot, window, Qt.Key.Key_Space)
+    assert window.question_view.answer_visible and current_qid(window) == before
+
+
+def test_store_is_a_real_file_in_the_data_dir(qtbot: QtBot, data_dir: Path) -> None:
+    window = open_window(qtbot, data_dir)
+    key(qtbot, window, Qt.Key.Key_2)
+    window.close()
+    window.store.close()
+    store = Store.open(data_dir / "mlprep.sqlite3")
+    assert [r.score for r in store.reviews()] == ["ok"]
+    store.close()
