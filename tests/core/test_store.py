@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.core.store import SCHEMA_VERSION, Store, StoreError, fts_query
+from desktop_app.core.store import SCHEMA_VERSION, Store, StoreError, search_tokens
 from tests.conftest import write_topic
 
 
@@ -187,7 +187,7 @@ def test_search_prefix_across_fields_with_filters(store: Store) -> None:
     assert [q.qid for q in store.list_questions(search="tree", topic_id="alpha")] == []
     assert store.list_questions(search='"); DROP TABLE review; --') == []
     assert store.list_questions(search="   ") == []
-    assert fts_query('say "hi" there') == '"say"* "hi"* "there"*'
+    assert search_tokens('say "hi" there*') == ["say", "hi", "there"]
 
 
 def test_streak_counts_consecutive_local_days(store: Store) -> None:
@@ -220,4 +220,17 @@ def test_progress_survives_reopen(tmp_path: Path, bank: Path) -> None:
     s = Store.open(path)
     assert s.sync_bank([bank]).unchanged
     assert s.progress_counts() == (1, 3)
+    s.close()
+
+
+def test_search_ranks_question_text_before_answer_only_matches(tmp_path: Path) -> None:
+    write_topic(tmp_path / "bank", "t", [
+        {"qid": "mentions", "question": "What is SGD?", "answer": "Plain steps; momentum is an add-on."},
+        {"qid": "about", "question": "Why does momentum speed up training?", "answer": "It averages steps."},
+        {"qid": "tagged", "question": "What is Nesterov's trick?", "answer": "A look-ahead.", "tag": "momentum"},
+    ])
+    s = Store.open(tmp_path / "s.sqlite3")
+    s.sync_bank([tmp_path / "bank"])
+    assert [q.qid for q in s.list_questions(search="moment")] == ["about", "tagged", "mentions"]
+    assert [q.qid for q in s.list_questions(search="moment", limit=1)] == ["about"]
     s.close()
