@@ -36,13 +36,17 @@ def open_synced_store(data_dir: Path) -> tuple[Store, SyncReport]:
     return store, report
 
 
+def _settings(data_dir: Path):  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QSettings
+
+    return QSettings(str(data_dir / "settings.ini"), QSettings.Format.IniFormat)
+
+
 def create_window(data_dir: Path) -> QMainWindow:
-    """The window `mlprep` shows, built but not shown and without entering the event loop.
+    """The window `mlprep` shows, loaded, but not shown and without entering the event loop.
 
     A store that cannot be opened gives a window that says why, instead of a crash.
     """
-    from PySide6.QtCore import QSettings
-
     from desktop_app.core.store import StoreError
     from desktop_app.ui.main_window import MainWindow
     from desktop_app.ui.store_error import StoreErrorWindow
@@ -51,8 +55,9 @@ def create_window(data_dir: Path) -> QMainWindow:
         store, report = open_synced_store(data_dir)
     except StoreError as exc:
         return StoreErrorWindow(str(exc))
-    settings = QSettings(str(data_dir / "settings.ini"), QSettings.Format.IniFormat)
-    return MainWindow(store, settings, report.problems)
+    window = MainWindow(_settings(data_dir))
+    window.attach(store, report.problems)
+    return window
 
 
 def _make_app(argv: list[str]):  # type: ignore[no-untyped-def]
@@ -71,16 +76,57 @@ def _make_app(argv: list[str]):  # type: ignore[no-untyped-def]
 
 
 def run_gui(data_dir: Path) -> int:
+    """Show the window first, then open the store: the first paint waits for no disk or database work."""
+    from PySide6.QtCore import QTimer
+
+    from desktop_app.ui.main_window import MainWindow
+
     app = _make_app(sys.argv[:1])
-    window = create_window(data_dir)
+    window: QMainWindow = MainWindow(_settings(data_dir))
     if os.environ.get("MLPREP_EXIT_AFTER_FIRST_PAINT"):
         _exit_after_first_paint(app, window)
     window.show()
+
+    def load() -> None:
+        nonlocal window
+        from desktop_app.core.store import StoreError
+        from desktop_app.ui.store_error import StoreErrorWindow
+
+        try:
+            store, report = open_synced_store(data_dir)
+        except StoreError as exc:
+            print(exc, file=sys.stderr)
+            shell, window = window, StoreErrorWindow(str(exc))
+            window.show()
+            shell.hide()  # hidden, not closed: closing would save its empty state over the settings
+            return
+        window.attach(store, report.problems)  # type: ignore[attr-defined]
+        if os.environ.get("MLPREP_EXIT_AFTER_LOADED"):  # for bench/startup.py
+            _after_first_paint(window, lambda: (print(f"loaded {time.time():.6f}", flush=True), app.quit()))
+            window.update()
+        QTimer.singleShot(50, window.warm_up)  # type: ignore[attr-defined]
+
+    _after_first_paint(window, load)
     code = app.exec()
     store = getattr(window, "store", None)
     if store is not None:
         store.close()
     return int(code)
+
+
+def _after_first_paint(window, callback) -> None:  # type: ignore[no-untyped-def]
+    """Run callback once the window has painted (a zero timer alone can fire before the paint)."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    class Once(QObject):
+        def eventFilter(self, obj, event):  # type: ignore[no-untyped-def]  # noqa: N802
+            if event.type() == QEvent.Type.Paint:
+                window.removeEventFilter(self)
+                QTimer.singleShot(0, callback)
+            return False
+
+    window._first_paint_hook = Once(window)  # kept alive by the window
+    window.installEventFilter(window._first_paint_hook)
 
 
 def _exit_after_first_paint(app, window) -> None:  # type: ignore[no-untyped-def]
@@ -150,12 +196,26 @@ def cmd_stats(data_dir: Path) -> int:
         rows = [("Topic", "Reviewed", "Weak", "OK", "Strong")]
         for t in store.topics():
             s = scores.get(t.id, {})
-            rows.append((t.title, f"{t.reviewed} / {t.total}", str(s.get("weak", 0)), str(s.get("ok", 0)), str(s.get("strong", 0))))
+            rows.append(
+                (
+                    t.title,
+                    f"{t.reviewed} / {t.total}",
+                    str(s.get("weak", 0)),
+                    str(s.get("ok", 0)),
+                    str(s.get("strong", 0)),
+                )
+            )
         reviewed, total = store.progress_counts()
-        rows.append(("All questions", f"{reviewed} / {total}", *(str(sum(s.get(k, 0) for s in scores.values())) for k in ("weak", "ok", "strong"))))
+        rows.append(
+            (
+                "All questions",
+                f"{reviewed} / {total}",
+                *(str(sum(s.get(k, 0) for s in scores.values())) for k in ("weak", "ok", "strong")),
+            )
+        )
         widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
         for i, r in enumerate(rows):
-            print("  ".join(c.ljust(w) if j == 0 else c.rjust(w) for j, (c, w) in enumerate(zip(r, widths))))
+            print("  ".join(c.ljust(w) if j == 0 else c.rjust(w) for j, (c, w) in enumerate(zip(r, widths, strict=True))))
             if i == 0 or i == len(rows) - 2:
                 print("  ".join("-" * w for w in widths))
         print(f"Study streak: {store.streak()} day(s)")
@@ -177,7 +237,11 @@ def build_parser() -> argparse.ArgumentParser:
         prog="mlprep", description="Study for machine-learning interviews.", parents=[common]
     )
     parser.add_argument("--version", action="version", version=f"mlprep {__version__}")
-    parser.add_argument("--smoke-test", action="store_true", help="start without showing a window, render the first question, exit 0 if all is well")
+    parser.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help="start without showing a window, render the first question, exit 0 if all is well",
+    )
     sub = parser.add_subparsers(dest="command")
     validate = sub.add_parser("validate", help="check question-bank TOML files or folders")
     validate.add_argument("paths", nargs="+", metavar="PATH")

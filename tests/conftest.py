@@ -47,7 +47,9 @@ weak = "Confuses it with something else."
 """
 
 
-def write_topic(folder: Path, topic_id: str, questions: list[dict[str, str]], title: str | None = None, order: int = 10) -> Path:
+def write_topic(
+    folder: Path, topic_id: str, questions: list[dict[str, str]], title: str | None = None, order: int = 10
+) -> Path:
     """A small valid topic file; each question dict needs qid, and may set question, level, answer, tag."""
     folder.mkdir(parents=True, exist_ok=True)
     parts = [f'[topic]\nid = "{topic_id}"\ntitle = "{title or topic_id.title()}"\norder = {order}\n']

@@ -16,7 +16,12 @@ REPO = Path(__file__).resolve().parent.parent
 def run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     environment = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(REPO), **(env or {})}
     return subprocess.run(
-        [sys.executable, "-m", "desktop_app.app", *args], capture_output=True, text=True, cwd=cwd, env=environment, timeout=120
+        [sys.executable, "-m", "desktop_app.app", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=environment,
+        timeout=120,
     )
 
 

@@ -19,14 +19,18 @@ def test_installed_app_passes_its_smoke_test_from_another_directory(tmp_path: Pa
     # Copy the tree so the build cannot leave files in the checkout, and so the installed app
     # cannot quietly fall back to reading the repo.
     source = tmp_path / "src"
-    shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(".git", ".venv", "build", "dist", "*.egg-info", "__pycache__"))
+    shutil.copytree(
+        REPO, source, ignore=shutil.ignore_patterns(".git", ".venv", "build", "dist", "*.egg-info", "__pycache__")
+    )
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)
     bindir = env_dir / ("Scripts" if os.name == "nt" else "bin")
     python = bindir / "python"
     install = subprocess.run(
         [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", str(source)],
-        capture_output=True, text=True, timeout=900,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     assert install.returncode == 0, install.stderr[-3000:]
     shutil.rmtree(source)
@@ -36,7 +40,11 @@ def test_installed_app_passes_its_smoke_test_from_another_directory(tmp_path: Pa
     env["QT_QPA_PLATFORM"] = "offscreen"
     proc = subprocess.run(
         [str(bindir / "mlprep"), "--smoke-test", "--data-dir", str(tmp_path / "data")],
-        capture_output=True, text=True, cwd=elsewhere, env=env, timeout=300,
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        env=env,
+        timeout=300,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "smoke test ok" in proc.stdout

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-LEVELS = ("beginner", "intermediate", "advanced")
+from desktop_app.core.vocab import LEVELS
+
+__all__ = ["LEVELS"]
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 TOPIC_KEYS = {"id": str, "title": str, "description": str, "order": int}
@@ -203,7 +205,9 @@ def parse_file(path: Path) -> tuple[Topic | None, list[Question], list[Problem]]
         problems.append(Problem(spath, "", "'questions' must be an array of tables: write [[questions]]"))
         raw_questions = []
     if len(raw_questions) > MAX_QUESTIONS_PER_FILE:
-        problems.append(Problem(spath, "", f"{len(raw_questions):,} questions; the limit is {MAX_QUESTIONS_PER_FILE:,}"))
+        problems.append(
+            Problem(spath, "", f"{len(raw_questions):,} questions; the limit is {MAX_QUESTIONS_PER_FILE:,}")
+        )
         raw_questions = []
     seen: dict[str, int] = {}
     for index, item in enumerate(raw_questions, 1):
@@ -248,7 +252,11 @@ def _parse_topic(raw: Any, path: str, out: list[Problem]) -> Topic | None:
     ok = _check_text(raw["title"], "title", MAX_TITLE_CHARS, where, path, out) and ok
     description = raw.get("description", "")
     if len(description) > MAX_QUESTION_CHARS:
-        out.append(Problem(path, where, f"'description' is {len(description):,} characters; the limit is {MAX_QUESTION_CHARS:,}"))
+        out.append(
+            Problem(
+                path, where, f"'description' is {len(description):,} characters; the limit is {MAX_QUESTION_CHARS:,}"
+            )
+        )
         ok = False
     if not ok:
         return None
@@ -356,7 +364,9 @@ def load_bank(paths: Iterable[Path]) -> tuple[Bank, list[Problem]]:
         if topic is None:
             continue
         if topic.id in topic_files:
-            problems.append(Problem(str(path), "[topic]", f"topic id '{topic.id}' is already used by {topic_files[topic.id]}"))
+            problems.append(
+                Problem(str(path), "[topic]", f"topic id '{topic.id}' is already used by {topic_files[topic.id]}")
+            )
             continue
         topic_files[topic.id] = str(path)
         bank.topics.append(topic)

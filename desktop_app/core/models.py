@@ -130,4 +130,14 @@ class TitleSearch(FTS5Model):
         options = {"prefix": "1 2 3 4 5 6", "tokenize": "unicode61 remove_diacritics 2"}
 
 
-MODELS: list[type[Model]] = [TopicRow, QuestionRow, Review, Progress, Bookmark, Note, BankFile, QuestionSearch, TitleSearch]
+MODELS: list[type[Model]] = [
+    TopicRow,
+    QuestionRow,
+    Review,
+    Progress,
+    Bookmark,
+    Note,
+    BankFile,
+    QuestionSearch,
+    TitleSearch,
+]

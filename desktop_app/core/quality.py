@@ -154,7 +154,7 @@ def solution_findings(bank: Bank) -> list[Finding]:
     coded = [q for q in bank.questions if q.solution]
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(run_solution, coded))
-    return [Finding(q.id, f"solution fails its tests: {r}") for q, r in zip(coded, results) if r]
+    return [Finding(q.id, f"solution fails its tests: {r}") for q, r in zip(coded, results, strict=True) if r]
 
 
 def main(argv: list[str]) -> int:

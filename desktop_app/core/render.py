@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-
 import markdown
 from markdown.extensions import Extension
 
@@ -38,7 +36,3 @@ class MarkdownRenderer:
     def render(self, text: str) -> str:
         self._md.reset()
         return self._md.convert(text)
-
-
-def escape(text: str) -> str:
-    return html.escape(text, quote=True)

@@ -34,10 +34,9 @@ from desktop_app.core.models import (
     TitleSearch,
     TopicRow,
 )
+from desktop_app.core.vocab import SCORES, SOURCES
 
 DB_FILENAME = "mlprep.sqlite3"
-SCORES = ("weak", "ok", "strong")
-SOURCES = ("self", "mock")
 SEARCH_CANDIDATES = 300  # per stage: matches in the question text or tags, then matches anywhere
 _T = TypeVar("_T")  # bm25 is computed for at most this many matches per query
 
@@ -141,7 +140,9 @@ class Store:
             raise StoreError(f"Cannot create the data folder {path.parent}: {exc.strerror or exc}.") from exc
         if path.exists():
             if path.is_dir():
-                raise StoreError(f"{path} is a folder, not a database file. Move it aside or choose another --data-dir.")
+                raise StoreError(
+                    f"{path} is a folder, not a database file. Move it aside or choose another --data-dir."
+                )
             if not os.access(path, os.R_OK | os.W_OK):
                 raise StoreError(
                     f"Cannot read and write {path}: permission denied. Fix its permissions; the file was left untouched."
@@ -214,7 +215,9 @@ class Store:
             current[str(f.resolve())] = (f, st.st_size, st.st_mtime_ns)
         stored = {row.path: row for row in BankFile.select()}
         if stored.keys() == current.keys():
-            changed = [k for k, (_, size, mtime) in current.items() if (stored[k].size, stored[k].mtime_ns) != (size, mtime)]
+            changed = [
+                k for k, (_, size, mtime) in current.items() if (stored[k].size, stored[k].mtime_ns) != (size, mtime)
+            ]
             if not changed:
                 return SyncReport(unchanged=True)
             shas = {k: _file_sha(current[k][0]) for k in changed}
@@ -237,11 +240,22 @@ class Store:
         current: dict[str, tuple[Path, int, int]],
     ) -> SyncReport:
         report = SyncReport(problems=problems)
-        failed_topics = {t.id for t in TopicRow.select() if str(Path(t.source).resolve()) in failed_files} if failed_files else set()
+        failed_topics = (
+            {t.id for t in TopicRow.select() if str(Path(t.source).resolve()) in failed_files}
+            if failed_files
+            else set()
+        )
         with self.db.atomic():
             self._sync_topics(bank.topics, failed_topics)
             existing = {
-                r.qid: r for r in QuestionRow.select(QuestionRow.num, QuestionRow.qid, QuestionRow.content_hash, QuestionRow.retired, QuestionRow.topic_id)
+                r.qid: r
+                for r in QuestionRow.select(
+                    QuestionRow.num,
+                    QuestionRow.qid,
+                    QuestionRow.content_hash,
+                    QuestionRow.retired,
+                    QuestionRow.topic_id,
+                )
             }
             positions: dict[str, int] = {}
             new_rows = []
@@ -299,7 +313,13 @@ class Store:
         seen = set()
         for t in topics:
             seen.add(t.id)
-            values = {"title": t.title, "description": t.description, "order": t.order, "source": t.source, "retired": False}
+            values = {
+                "title": t.title,
+                "description": t.description,
+                "order": t.order,
+                "source": t.source,
+                "retired": False,
+            }
             if t.id in existing:
                 TopicRow.update(**values).where(TopicRow.id == t.id).execute()
             else:
@@ -375,7 +395,7 @@ class Store:
         if not tokens:
             sql = (
                 f"SELECT {columns} FROM question_row q JOIN topic_row t ON t.id = q.topic_id {joins} "
-                f"WHERE {' AND '.join(where)} ORDER BY t.\"order\", lower(t.title), q.position"
+                f'WHERE {" AND ".join(where)} ORDER BY t."order", lower(t.title), q.position'
             )
             if limit is not None:
                 sql += f" LIMIT {int(limit)}"
@@ -456,7 +476,9 @@ class Store:
             raise ValueError(f"source must be one of {SOURCES}, not {source!r}")
         at = time.time() if at is None else at
         with self.db.atomic():
-            review_id = Review.insert(qid=qid, reviewed_at=at, score=score, source=source, seconds=max(0.0, seconds)).execute()
+            review_id = Review.insert(
+                qid=qid, reviewed_at=at, score=score, source=source, seconds=max(0.0, seconds)
+            ).execute()
             self._refresh_progress(qid)
         return int(review_id)
 
@@ -477,7 +499,9 @@ class Store:
             Progress.delete().where(Progress.qid == qid).execute()
             return
         count = Review.select().where(Review.qid == qid).count()
-        Progress.insert(qid=qid, last_score=last.score, last_reviewed_at=last.reviewed_at, reviews=count).on_conflict_replace().execute()
+        Progress.insert(
+            qid=qid, last_score=last.score, last_reviewed_at=last.reviewed_at, reviews=count
+        ).on_conflict_replace().execute()
 
     def rebuild_progress(self) -> None:
         """Recompute every summary row from the review log (the log is the truth)."""

@@ -2,84 +2,61 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QApplication,
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QMainWindow,
-    QPushButton,
-    QSplitter,
-    QTextBrowser,
-    QVBoxLayout,
-    QWidget,
+import functools
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
+
+# Only what the first paint needs is imported here; build() imports the rest once the window shows.
+from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtWidgets import QMainWindow
+
+from desktop_app.core.vocab import THEMES
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QModelIndex
+    from PySide6.QtGui import QCloseEvent
+
+    from desktop_app.core.bank import Problem
+    from desktop_app.core.review import StudySession
+    from desktop_app.core.store import Store
+    from desktop_app.ui.dialogs import HelpSheet
+
+_F = TypeVar("_F", bound=Callable[..., object])
+
+
+def _needs_store(method: _F) -> _F:
+    """Study actions do nothing until attach() has given the window its store."""
+
+    @functools.wraps(method)
+    def wrapper(self: MainWindow, *args: object, **kwargs: object) -> object:
+        if self.session is None:
+            return None
+        return method(self, *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+STATUS_CHOICES = (
+    ("all", "All questions"),
+    ("unreviewed", "Unreviewed"),
+    ("weak_ok", "Weak or OK last time"),
+    ("bookmarked", "Bookmarked"),
 )
-
-from desktop_app.core.bank import LEVELS, Problem
-from desktop_app.core.review import StudySession
-from desktop_app.core.store import Store
-from desktop_app.ui.question_list import QuestionListModel, QuestionListView
-from desktop_app.ui.question_view import QuestionView
-from desktop_app.ui.rubric_panel import RubricPanel
-from desktop_app.ui.shortcuts import SHORTCUTS, bindings, help_html
-from desktop_app.ui.sidebar import ALL_TOPICS, TopicSidebar
-from desktop_app.ui.theme import THEMES, apply_theme
-
-STATUS_CHOICES = (("all", "All questions"), ("unreviewed", "Unreviewed"), ("weak_ok", "Weak or OK last time"), ("bookmarked", "Bookmarked"))
 ZOOM_STEP = 1.1
 ZOOM_LIMIT = 8
 
 
-def _native(key: str) -> str:
-    return QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText) or key
-
-
-class HelpSheet(QDialog):
-    """All shortcuts, generated from the same table that binds them."""
-
-    def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setObjectName("helpSheet")
-        self.setWindowTitle("Keyboard shortcuts")
-        layout = QVBoxLayout(self)
-        text = QTextBrowser()
-        text.setObjectName("helpText")
-        text.setHtml(help_html(SHORTCUTS, _native))
-        layout.addWidget(text)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-        self.resize(520, 560)
-
-
-class ProblemsDialog(QDialog):
-    def __init__(self, problems: list[Problem], parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setObjectName("bankProblemsDialog")
-        self.setWindowTitle("Problems in the question bank")
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("These questions or files were skipped. Fix them and restart MLPrep:"))
-        text = QTextBrowser()
-        text.setPlainText("\n".join(str(p) for p in problems))
-        layout.addWidget(text)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-        self.resize(720, 360)
-
-
 class MainWindow(QMainWindow):
-    def __init__(self, store: Store, settings: QSettings, bank_problems: list[Problem] | None = None):
+    """Built in three steps so that it paints as soon as a bare window would: the constructor makes only
+    the frame, build() the widgets (Qt's enums and the panels cost more than the first paint itself),
+    attach() gives it the store and fills them. create_window() runs all three at once."""
+
+    def __init__(self, settings: QSettings):
         super().__init__()
-        self.store = store
+        self.store: Store | None = None
+        self.session: StudySession | None = None
         self.settings = settings
-        self.bank_problems = list(bank_problems or [])
-        self.session = StudySession(store)
+        self.bank_problems: list[Problem] = []
         self.setObjectName("mainWindow")
         self.setAccessibleName("MLPrep")
         self.setWindowTitle("MLPrep")
@@ -92,15 +69,69 @@ class MainWindow(QMainWindow):
         self._topic_counts: dict[str, list[int]] = {}
         self._note_qid: str | None = None
         self._help: HelpSheet | None = None
+        self.built = False
+        geometry = settings.value("geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        self.statusBar().showMessage("Loading your questions…")
+
+    def build(self) -> None:
+        if self.built:
+            return
+        self.built = True
         self._build()
         self._bind_shortcuts()
         self._apply_theme()
         self._apply_zoom()
-        self._restore()
+        self._restore_layout()
+        self.statusBar().clearMessage()
+
+    def attach(self, store: Store, bank_problems: list[Problem] | None = None) -> None:
+        """Give the window its data; called once, right after the first paint in the app."""
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QPushButton
+
+        from desktop_app.core.review import StudySession
+
+        self.build()
+        self.store = store
+        self.session = StudySession(store)
+        self.bank_problems = list(bank_problems or [])
+        self.bank_action.setEnabled(bool(self.bank_problems))
+        if self.bank_problems:
+            button = QPushButton(f"{len(self.bank_problems)} problem(s) in the question bank")
+            button.setObjectName("bankProblemsButton")
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.clicked.connect(self.show_bank_problems)
+            self.statusBar().addWidget(button)
+        self.sidebar.topicSelected.connect(lambda _t: self.refresh_list())
+        self.search_box.textChanged.connect(lambda _t: self.refresh_list())
+        self.level_filter.currentIndexChanged.connect(lambda _i: self._filter_changed())
+        self.status_filter.currentIndexChanged.connect(lambda _i: self._filter_changed())
+        self.question_list.selectionModel().currentChanged.connect(self._on_list_current)
+        self.rubric_panel.scored.connect(self.score)
+        self.rubric_panel.bookmarkToggled.connect(self._set_bookmark)
+        self.rubric_panel.noteEdited.connect(self._save_note)
+        from desktop_app.ui.sidebar import ALL_TOPICS
+
+        self.refresh_topics(current=str(self.settings.value("lastTopic", ALL_TOPICS)))
+        self.refresh_list(keep_qid=str(self.settings.value("lastQuestion", "")) or None)
+        self.question_list.setFocus()
 
     # -- construction --------------------------------------------------------------------
 
     def _build(self) -> None:
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QSplitter, QVBoxLayout, QWidget
+
+        from desktop_app.core.vocab import LEVELS
+        from desktop_app.ui.question_list import QuestionListModel, QuestionListView
+        from desktop_app.ui.question_view import QuestionView
+        from desktop_app.ui.rubric_panel import RubricPanel
+        from desktop_app.ui.sidebar import TopicSidebar
+
         self.sidebar = TopicSidebar()
         self.search_box = QLineEdit()
         self.search_box.setObjectName("searchBox")
@@ -156,42 +187,38 @@ class MainWindow(QMainWindow):
         self.progress_label.setObjectName("progressLabel")
         self.progress_label.setAccessibleName("Progress")
         self.statusBar().addPermanentWidget(self.progress_label)
-        if self.bank_problems:
-            button = QPushButton(f"{len(self.bank_problems)} problem(s) in the question bank")
-            button.setObjectName("bankProblemsButton")
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.clicked.connect(self.show_bank_problems)
-            self.statusBar().addWidget(button)
-
+        self.progress_label.setText("Loading…")
         self._build_menus()
-        self.sidebar.topicSelected.connect(lambda _t: self.refresh_list())
-        self.search_box.textChanged.connect(lambda _t: self.refresh_list())
         self.search_box.returnPressed.connect(self.back_to_list)
-        self.level_filter.currentIndexChanged.connect(lambda _i: self._filter_changed())
-        self.status_filter.currentIndexChanged.connect(lambda _i: self._filter_changed())
-        self.question_list.selectionModel().currentChanged.connect(self._on_list_current)
-        self.rubric_panel.scored.connect(self.score)
-        self.rubric_panel.bookmarkToggled.connect(self._set_bookmark)
-        self.rubric_panel.noteEdited.connect(self._save_note)
 
     def _build_menus(self) -> None:
         """Menus list the same actions as the shortcut table; the key shown is the table's first key."""
+        from PySide6.QtGui import QAction
+
+        from desktop_app.ui.dialogs import native_key
+        from desktop_app.ui.shortcuts import SHORTCUTS
+
         menus: dict[str, object] = {}
         for spec in SHORTCUTS:
             menu = menus.get(spec.group)
             if menu is None:
                 menu = self.menuBar().addMenu(f"&{spec.group}")
                 menus[spec.group] = menu
-            action = QAction(f"{spec.description}\t{_native(spec.keys[0])}", self)
+            action = QAction(f"{spec.description}\t{native_key(spec.keys[0])}", self)
             action.setObjectName(f"action_{spec.action}")
             action.triggered.connect(getattr(self, spec.action))
             menu.addAction(action)  # type: ignore[attr-defined]
-        bank_action = QAction("Problems in the question bank…", self)
-        bank_action.triggered.connect(self.show_bank_problems)
-        bank_action.setEnabled(bool(self.bank_problems))
-        menus["App"].addAction(bank_action)  # type: ignore[attr-defined]
+        self.bank_action = QAction("Problems in the question bank…", self)
+        self.bank_action.triggered.connect(self.show_bank_problems)
+        self.bank_action.setEnabled(False)
+        menus["App"].addAction(self.bank_action)  # type: ignore[attr-defined]
 
     def _bind_shortcuts(self) -> None:
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QKeySequence, QShortcut
+
+        from desktop_app.ui.shortcuts import bindings
+
         self.shortcuts: list[QShortcut] = []
         for key, handler in bindings(self):
             shortcut = QShortcut(QKeySequence(key), self)
@@ -199,12 +226,7 @@ class MainWindow(QMainWindow):
             shortcut.activated.connect(handler)
             self.shortcuts.append(shortcut)
 
-    def _restore(self) -> None:
-        geometry = self.settings.value("geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1280, 800)
+    def _restore_layout(self) -> None:
         for key, splitter in (("mainSplitter", self.main_splitter), ("rightSplitter", self.right_splitter)):
             state = self.settings.value(key)
             if isinstance(state, QByteArray):
@@ -216,50 +238,60 @@ class MainWindow(QMainWindow):
             combo.blockSignals(True)
             combo.setCurrentIndex(max(0, index))
             combo.blockSignals(False)
-        self.refresh_topics(current=str(self.settings.value("lastTopic", ALL_TOPICS)))
-        self.refresh_list(keep_qid=str(self.settings.value("lastQuestion", "")) or None)
-        self.question_list.setFocus()
+
+    @property
+    def _db(self) -> Store:
+        assert self.store is not None, "attach() gives the window its store"
+        return self.store
+
+    @property
+    def _study(self) -> StudySession:
+        assert self.session is not None, "attach() gives the window its store"
+        return self.session
 
     # -- data to widgets -----------------------------------------------------------------
 
+    @_needs_store
     def refresh_topics(self, current: str | None = None) -> None:
-        topics = self.store.topics()
+        topics = self._db.topics()
         self._topic_titles = {t.id: t.title for t in topics}
         self._topic_counts = {t.id: [t.reviewed, t.total] for t in topics}
         self.sidebar.set_topics(topics, current)
         self._update_status()
 
+    @_needs_store
     def refresh_list(self, keep_qid: str | None = None) -> None:
-        current = self.session.current
+        current = self._study.current
         keep = keep_qid or (current.qid if current else None)
-        items = self.store.list_questions(
+        items = self._db.list_questions(
             topic_id=self.sidebar.current_topic() or None,
             level=self.level_filter.currentData() or None,
             status=self.status_filter.currentData(),
             search=self.search_box.text(),
         )
-        self.session.set_items(items, keep)
-        self.list_model.set_items(self.session.items)
+        self._study.set_items(items, keep)
+        self.list_model.set_items(self._study.items)
         self._show_current()
 
     def _filter_changed(self) -> None:
         self.refresh_list()
         self.question_list.setFocus()
 
+    @_needs_store
     def _show_current(self) -> None:
-        item = self.session.current
-        self._select_row(self.session.index)
-        question = self.store.get_question(item.qid) if item else None
-        revealed = self.session.revealed or self.always_show
+        item = self._study.current
+        self._select_row(self._study.index)
+        question = self._db.get_question(item.qid) if item else None
+        revealed = self._study.revealed or self.always_show
         title = self._topic_titles.get(question.topic_id, question.topic_id) if question else ""
         self.question_view.show_question(question, title, revealed)
         self.rubric_panel.show_rubric(question.rubric if question else None, revealed)
         if question is not None:
             self.rubric_panel.show_last(
-                self.store.last_review(question.id, "self"), self.store.last_review(question.id, "mock")
+                self._db.last_review(question.id, "self"), self._db.last_review(question.id, "mock")
             )
             self.rubric_panel.set_bookmarked(item.bookmarked if item else False)
-            self.rubric_panel.load_note(self.store.note(question.id))
+            self.rubric_panel.load_note(self._db.note(question.id))
             self._note_qid = question.id
         else:
             self.rubric_panel.show_last(None, None)
@@ -267,6 +299,8 @@ class MainWindow(QMainWindow):
             self._note_qid = None
 
     def _select_row(self, row: int) -> None:
+        from PySide6.QtCore import QItemSelectionModel, QModelIndex
+
         selection = self.question_list.selectionModel()
         index = self.list_model.index(row, 0) if row >= 0 else QModelIndex()
         if selection.currentIndex() == index:
@@ -279,30 +313,33 @@ class MainWindow(QMainWindow):
             self.question_list.scrollTo(index)
 
     def _on_list_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if current.isValid() and self.session.go_to(current.row()):
+        if current.isValid() and self._study.go_to(current.row()):
             self._show_current()
 
     def _update_status(self) -> None:
         reviewed = sum(c[0] for c in self._topic_counts.values())
         total = sum(c[1] for c in self._topic_counts.values())
-        streak = self.store.streak()
+        streak = self._db.streak()
         days = "day" if streak == 1 else "days"
         self.progress_label.setText(f"{reviewed} / {total} reviewed  ·  streak {streak} {days}")
 
     # -- actions (named in the shortcut table) ------------------------------------------
 
+    @_needs_store
     def next_question(self) -> None:
-        if self.session.next():
+        if self._study.next():
             self._show_current()
 
+    @_needs_store
     def previous_question(self) -> None:
-        if self.session.previous():
+        if self._study.previous():
             self._show_current()
 
+    @_needs_store
     def toggle_reveal(self) -> None:
-        if self.session.current is None:
+        if self._study.current is None:
             return
-        self.session.toggle_reveal()
+        self._study.toggle_reveal()
         self._show_current()
 
     def score_weak(self) -> None:
@@ -314,28 +351,30 @@ class MainWindow(QMainWindow):
     def score_strong(self) -> None:
         self.score("strong")
 
+    @_needs_store
     def score(self, tier: str) -> None:
-        item = self.session.current
+        item = self._study.current
         if item is None:
             return
         first_review = item.last_score is None
-        step = self.session.score(tier)
+        step = self._study.score(tier)
         if step is None:
             return
-        self.list_model.update_row(step.index, self.session.items[step.index])
+        self.list_model.update_row(step.index, self._study.items[step.index])
         if first_review:
             self._count_reviewed(item.topic_id, +1)
         self._show_current()
         self.statusBar().showMessage(f"Scored {tier.upper()}. Press U to undo.", 3000)
 
+    @_needs_store
     def undo_score(self) -> None:
-        before = {i.qid: i.last_score for i in self.session.items}
-        step = self.session.undo()
+        before = {i.qid: i.last_score for i in self._study.items}
+        step = self._study.undo()
         if step is None:
             self.statusBar().showMessage("Nothing to undo.", 2000)
             return
-        item = self.session.items[self.session.index]
-        self.list_model.update_row(self.session.index, item)
+        item = self._study.items[self._study.index]
+        self.list_model.update_row(self._study.index, item)
         if before.get(step.qid) is not None and item.last_score is None:
             self._count_reviewed(item.topic_id, -1)
         self._show_current()
@@ -348,32 +387,38 @@ class MainWindow(QMainWindow):
         self.sidebar.update_counts(self._topic_counts)
         self._update_status()
 
+    @_needs_store
     def toggle_bookmark(self) -> None:
-        item = self.session.current
+        item = self._study.current
         if item is not None:
             self._set_bookmark(not item.bookmarked)
 
+    @_needs_store
     def _set_bookmark(self, on: bool) -> None:
-        item = self.session.current
+        item = self._study.current
         if item is None:
             return
-        self.store.set_bookmark(item.qid, on)
-        self.session.update_item(item.qid, bookmarked=on)
-        self.list_model.update_row(self.session.index, self.session.items[self.session.index])
+        self._db.set_bookmark(item.qid, on)
+        self._study.update_item(item.qid, bookmarked=on)
+        self.list_model.update_row(self._study.index, self._study.items[self._study.index])
         self.rubric_panel.set_bookmarked(on)
 
     def _save_note(self, text: str) -> None:
         if self._note_qid is not None:
-            self.store.set_note(self._note_qid, text)
+            self._db.set_note(self._note_qid, text)
 
+    @_needs_store
     def edit_note(self) -> None:
-        if self.session.current is not None:
+        if self._study.current is not None:
             self.rubric_panel.note_edit.setFocus()
 
+    @_needs_store
     def toggle_always_show(self) -> None:
         self.always_show = not self.always_show
         self._show_current()
-        self.statusBar().showMessage("Answers always shown." if self.always_show else "Study mode: answers hidden until revealed.", 2500)
+        self.statusBar().showMessage(
+            "Answers always shown." if self.always_show else "Study mode: answers hidden until revealed.", 2500
+        )
 
     def focus_search(self) -> None:
         self.search_box.setFocus()
@@ -387,12 +432,16 @@ class MainWindow(QMainWindow):
         self.level_filter.setCurrentIndex((self.level_filter.currentIndex() + 1) % self.level_filter.count())
 
     def show_help(self) -> None:
+        from desktop_app.ui.dialogs import HelpSheet
+
         if self._help is None:
             self._help = HelpSheet(self)
         self._help.show()
         self._help.raise_()
 
     def show_bank_problems(self) -> None:
+        from desktop_app.ui.dialogs import ProblemsDialog
+
         ProblemsDialog(self.bank_problems, self).exec()
 
     def zoom_in(self) -> None:
@@ -409,6 +458,9 @@ class MainWindow(QMainWindow):
         self._apply_zoom()
 
     def _apply_zoom(self) -> None:
+        from PySide6.QtGui import QFont
+        from PySide6.QtWidgets import QApplication
+
         base = QApplication.font().pointSizeF()
         font = QFont(QApplication.font())
         font.setPointSizeF(base * ZOOM_STEP**self.zoom_steps)
@@ -422,6 +474,10 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Theme: {self.theme}", 2000)
 
     def _apply_theme(self) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        from desktop_app.ui.theme import apply_theme
+
         app = QApplication.instance()
         if isinstance(app, QApplication):
             self.question_view.set_dark(apply_theme(app, self.theme))
@@ -429,16 +485,23 @@ class MainWindow(QMainWindow):
     def quit(self) -> None:
         self.close()
 
+    def warm_up(self) -> None:
+        if self.built:
+            self.question_view.warm_up()
+
     # -- shutdown ------------------------------------------------------------------------
 
     def save_settings(self) -> None:
+        if not self.built:
+            return  # closed before it was built: keep what was saved last time
         s = self.settings
         s.setValue("geometry", self.saveGeometry())
         s.setValue("mainSplitter", self.main_splitter.saveState())
         s.setValue("rightSplitter", self.right_splitter.saveState())
-        s.setValue("lastTopic", self.sidebar.current_topic())
-        current = self.session.current
-        s.setValue("lastQuestion", current.qid if current else "")
+        current = self.session.current if self.session else None
+        if self.session is not None:  # a window closed before it loaded keeps the old position
+            s.setValue("lastQuestion", current.qid if current else "")
+            s.setValue("lastTopic", self.sidebar.current_topic())
         s.setValue("level", self.level_filter.currentData())
         s.setValue("status", self.status_filter.currentData())
         s.setValue("alwaysShow", self.always_show)
@@ -447,6 +510,7 @@ class MainWindow(QMainWindow):
         s.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
-        self.rubric_panel.flush_note()
+        if self.built:
+            self.rubric_panel.flush_note()
         self.save_settings()
         super().closeEvent(event)

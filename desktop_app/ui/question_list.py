@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QTreeView, QWidget
 
-from desktop_app.core.store import QuestionSummary
+if TYPE_CHECKING:
+    from desktop_app.core.store import QuestionSummary
 
 SCORE_COLORS = {"strong": "#2e9d4f", "ok": "#d19a1c", "weak": "#d0443e", None: "#8c8f96"}
 LEVEL_MARK = {"beginner": "B", "intermediate": "I", "advanced": "A"}

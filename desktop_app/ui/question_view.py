@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from html import escape
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from desktop_app.core.bank import Question
-from desktop_app.core.render import MarkdownRenderer, escape
+if TYPE_CHECKING:
+    from desktop_app.core.bank import Question
+    from desktop_app.core.render import MarkdownRenderer
 
 HIDDEN_HINT = "Answer it in your head (or out loud), then press <b>Space</b> to reveal the expected answer."
 
@@ -22,7 +24,7 @@ class QuestionView(QTextBrowser):
         self.setOpenExternalLinks(False)
         # Click to select text, but never keep keyboard focus: the study keys must reach the window.
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
-        self._renderers = {False: MarkdownRenderer(dark=False), True: MarkdownRenderer(dark=True)}
+        self._renderers: dict[bool, MarkdownRenderer] = {}
         self.dark = False
         self._cache: dict[tuple[str, bool], str] = {}
         self.answer_visible = False
@@ -34,12 +36,24 @@ class QuestionView(QTextBrowser):
     def set_dark(self, dark: bool) -> None:
         self.dark = dark
 
+    def renderer(self, dark: bool) -> MarkdownRenderer:
+        """Built on first use: markdown and Pygments cost more to load than the whole first paint."""
+        if dark not in self._renderers:
+            from desktop_app.core.render import MarkdownRenderer
+
+            self._renderers[dark] = MarkdownRenderer(dark=dark)
+        return self._renderers[dark]
+
+    def warm_up(self) -> None:
+        """Load the renderer ahead of the first reveal (called once the window has painted)."""
+        self.renderer(self.dark).render("`warm` up\n\n```python\nx = 1\n```")
+
     def answer_html(self, question: Question) -> str:
         key = (question.id + "\0" + question.answer, self.dark)
         if key not in self._cache:
             if len(self._cache) > 256:
                 self._cache.clear()
-            self._cache[key] = self._renderers[self.dark].render(question.answer)
+            self._cache[key] = self.renderer(self.dark).render(question.answer)
         return self._cache[key]
 
     def show_question(self, question: Question | None, topic_title: str, revealed: bool) -> None:

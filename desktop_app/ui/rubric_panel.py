@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
@@ -13,9 +15,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.bank import Rubric
-from desktop_app.core.store import ReviewRecord
 from desktop_app.ui.question_list import SCORE_COLORS
+
+if TYPE_CHECKING:
+    from desktop_app.core.bank import Rubric
+    from desktop_app.core.store import ReviewRecord
 
 TIERS = (  # (tier, button object name, label, key)
     ("strong", "scoreStrong", "Strong", "3"),

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
-from desktop_app.core.store import TopicInfo
+if TYPE_CHECKING:
+    from desktop_app.core.store import TopicInfo
 
 ALL_TOPICS = ""  # item data of the "All questions" entry
 

@@ -6,7 +6,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
-THEMES = ("system", "light", "dark")
+from desktop_app.core.vocab import THEMES
+
+__all__ = ["THEMES", "apply_theme", "resolve_dark", "system_is_dark"]
 
 
 def system_is_dark() -> bool:

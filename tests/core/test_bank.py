@@ -71,9 +71,10 @@ ok = ""
     # The question is rejected before its level and rubric are looked at only when keys are wrong;
     # fix the keys and those problems show up too.
     path.write_text(
-        path.read_text().replace('colour = "red"\n', "").replace('folow_ups = ["typo"]\n', "").replace(
-            'follow_ups = "not a list"', 'follow_ups = ["f"]'
-        ),
+        path.read_text()
+        .replace('colour = "red"\n', "")
+        .replace('folow_ups = ["typo"]\n', "")
+        .replace('follow_ups = "not a list"', 'follow_ups = ["f"]'),
         encoding="utf-8",
     )
     text = "\n".join(problems_of(path))
@@ -128,7 +129,9 @@ def test_absurd_sizes_are_rejected(tmp_path: Path) -> None:
 
 def test_solution_and_tests_must_compile(tmp_path: Path) -> None:
     path = write_topic(tmp_path, "code", [{"qid": "c1"}])
-    text = path.read_text().replace("[questions.rubric]", "solution = '''def f(:\n    pass'''\ntests = '''assert f() is None'''\n[questions.rubric]")
+    text = path.read_text().replace(
+        "[questions.rubric]", "solution = '''def f(:\n    pass'''\ntests = '''assert f() is None'''\n[questions.rubric]"
+    )
     path.write_text(text, encoding="utf-8")
     (problem,) = problems_of(path)
     assert "'solution' does not compile" in problem and "line 1" in problem

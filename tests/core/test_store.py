@@ -17,13 +17,35 @@ from tests.conftest import write_topic
 @pytest.fixture
 def bank(tmp_path: Path) -> Path:
     folder = tmp_path / "bank"
-    write_topic(folder, "alpha", [
-        {"qid": "a1", "question": "Explain gradient descent", "answer": "Step against the gradient."},
-        {"qid": "a2", "level": "advanced", "question": "Why does momentum help?", "answer": "It averages gradients."},
-    ], title="Alpha", order=1)
-    write_topic(folder, "beta", [
-        {"qid": "b1", "level": "intermediate", "question": "What is a random forest?", "answer": "Bagged decision trees."},
-    ], title="Beta", order=2)
+    write_topic(
+        folder,
+        "alpha",
+        [
+            {"qid": "a1", "question": "Explain gradient descent", "answer": "Step against the gradient."},
+            {
+                "qid": "a2",
+                "level": "advanced",
+                "question": "Why does momentum help?",
+                "answer": "It averages gradients.",
+            },
+        ],
+        title="Alpha",
+        order=1,
+    )
+    write_topic(
+        folder,
+        "beta",
+        [
+            {
+                "qid": "b1",
+                "level": "intermediate",
+                "question": "What is a random forest?",
+                "answer": "Bagged decision trees.",
+            },
+        ],
+        title="Beta",
+        order=2,
+    )
     return folder
 
 
@@ -107,10 +129,16 @@ def test_sync_updates_retires_and_restores_keeping_history(store: Store, bank: P
     store.set_bookmark("a2", True)
     store.set_note("a2", "remember bias correction")
     # Edit a1, drop a2, add a3.
-    write_topic(bank, "alpha", [
-        {"qid": "a1", "question": "Explain gradient descent, precisely", "answer": "Step against the gradient."},
-        {"qid": "a3", "question": "What is Adam?", "answer": "Adaptive moments."},
-    ], title="Alpha", order=1)
+    write_topic(
+        bank,
+        "alpha",
+        [
+            {"qid": "a1", "question": "Explain gradient descent, precisely", "answer": "Step against the gradient."},
+            {"qid": "a3", "question": "What is Adam?", "answer": "Adaptive moments."},
+        ],
+        title="Alpha",
+        order=1,
+    )
     report = store.sync_bank([bank])
     assert (report.added, report.updated, report.retired, report.restored) == (1, 1, 1, 0)
     assert [q.qid for q in store.list_questions()] == ["a1", "a3", "b1"]
@@ -174,7 +202,11 @@ def test_rebuild_progress_matches_incremental(store: Store) -> None:
         store.record_review(qid, score, at=1000.0 + i)
     before = [(q.qid, q.last_score) for q in store.list_questions()]
     store.rebuild_progress()
-    assert [(q.qid, q.last_score) for q in store.list_questions()] == before == [("a1", "strong"), ("a2", "ok"), ("b1", None)]
+    assert (
+        [(q.qid, q.last_score) for q in store.list_questions()]
+        == before
+        == [("a1", "strong"), ("a2", "ok"), ("b1", None)]
+    )
 
 
 def test_search_prefix_across_fields_with_filters(store: Store) -> None:
@@ -224,11 +256,15 @@ def test_progress_survives_reopen(tmp_path: Path, bank: Path) -> None:
 
 
 def test_search_ranks_question_text_before_answer_only_matches(tmp_path: Path) -> None:
-    write_topic(tmp_path / "bank", "t", [
-        {"qid": "mentions", "question": "What is SGD?", "answer": "Plain steps; momentum is an add-on."},
-        {"qid": "about", "question": "Why does momentum speed up training?", "answer": "It averages steps."},
-        {"qid": "tagged", "question": "What is Nesterov's trick?", "answer": "A look-ahead.", "tag": "momentum"},
-    ])
+    write_topic(
+        tmp_path / "bank",
+        "t",
+        [
+            {"qid": "mentions", "question": "What is SGD?", "answer": "Plain steps; momentum is an add-on."},
+            {"qid": "about", "question": "Why does momentum speed up training?", "answer": "It averages steps."},
+            {"qid": "tagged", "question": "What is Nesterov's trick?", "answer": "A look-ahead.", "tag": "momentum"},
+        ],
+    )
     s = Store.open(tmp_path / "s.sqlite3")
     s.sync_bank([tmp_path / "bank"])
     assert [q.qid for q in s.list_questions(search="moment")] == ["about", "tagged", "mentions"]

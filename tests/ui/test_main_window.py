@@ -26,7 +26,9 @@ def open_window(qtbot: QtBot, data_dir: Path) -> MainWindow:
     return window
 
 
-def key(qtbot: QtBot, window: MainWindow, k: Qt.Key | str, mod: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+def key(
+    qtbot: QtBot, window: MainWindow, k: Qt.Key | str, mod: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier
+) -> None:
     target = QApplication.focusWidget() or window
     qtbot.keyClick(target, k, mod)
 
@@ -42,7 +44,15 @@ def progress(window: MainWindow) -> str:
 
 def test_object_names_and_accessible_names(qtbot: QtBot, data_dir: Path) -> None:
     window = open_window(qtbot, data_dir)
-    for name in ("topicSidebar", "questionList", "questionView", "rubricPanel", "searchBox", "levelFilter", "progressLabel"):
+    for name in (
+        "topicSidebar",
+        "questionList",
+        "questionView",
+        "rubricPanel",
+        "searchBox",
+        "levelFilter",
+        "progressLabel",
+    ):
         widget = window.findChild(object, name)
         assert widget is not None, name
         assert widget.accessibleName(), name
@@ -70,7 +80,10 @@ def test_keyboard_review_flow_records_scores(qtbot: QtBot, data_dir: Path) -> No
     key(qtbot, window, Qt.Key.Key_3)  # Strong, then next
     assert current_qid(window) == second and not window.question_view.answer_visible
     key(qtbot, window, Qt.Key.Key_1)  # Weak
-    assert [(r.qid, r.score, r.source) for r in window.store.reviews()] == [(first, "strong", "self"), (second, "weak", "self")]
+    assert [(r.qid, r.score, r.source) for r in window.store.reviews()] == [
+        (first, "strong", "self"),
+        (second, "weak", "self"),
+    ]
     assert f"2 / {total} reviewed" in progress(window)
     assert "streak 1 day" in progress(window)
     sidebar_all = window.sidebar.item(0).text()
@@ -99,8 +112,14 @@ def test_search_box_takes_letters_and_escape_returns(qtbot: QtBot, data_dir: Pat
     qtbot.keyClicks(search, "\b\b")
     assert window.store.reviews() == []
     results = [window.list_model.item(i).qid for i in range(window.list_model.rowCount())]
-    assert results and all("gradient" in window.store.get_question(q).question.lower() + window.store.get_question(q).answer.lower()
-                           + " ".join(window.store.get_question(q).follow_ups).lower() + " ".join(window.store.get_question(q).tags) for q in results)
+    assert results and all(
+        "gradient"
+        in window.store.get_question(q).question.lower()
+        + window.store.get_question(q).answer.lower()
+        + " ".join(window.store.get_question(q).follow_ups).lower()
+        + " ".join(window.store.get_question(q).tags)
+        for q in results
+    )
     # The question shown is always one of the matches (kept while it still matches, else the best one).
     assert current_qid(window) in results
     assert before not in results or current_qid(window) == before
@@ -193,7 +212,15 @@ def test_raw_html_in_content_is_shown_as_text(qtbot: QtBot, data_dir: Path, tmp_
     from desktop_app.core.bank import Question, Rubric
 
     window = open_window(qtbot, data_dir)
-    q = Question("x", "t", "<b>bold?</b>", "beginner", "<img src='http://example.invalid/a.png'> `a<b`", ("f",), Rubric("s", "o", "w"))
+    q = Question(
+        "x",
+        "t",
+        "<b>bold?</b>",
+        "beginner",
+        "<img src='http://example.invalid/a.png'> `a<b`",
+        ("f",),
+        Rubric("s", "o", "w"),
+    )
     window.question_view.show_question(q, "T", revealed=True)
     text = window.question_view.toPlainText()
     assert "<b>bold?</b>" in text and "<img src=" in text and "a<b" in text

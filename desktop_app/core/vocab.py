@@ -1,0 +1,6 @@
+"""The small shared vocabulary (levels, scores, sources), light enough for the start-up path to import."""
+
+LEVELS = ("beginner", "intermediate", "advanced")
+SCORES = ("weak", "ok", "strong")
+SOURCES = ("self", "mock")
+THEMES = ("system", "light", "dark")  # colour scheme choices: follow the system, or force one

@@ -1,0 +1,52 @@
+"""Dialogs of the main window: the shortcut help sheet (built from the shortcut table) and bank problems."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTextBrowser, QVBoxLayout, QWidget
+
+from desktop_app.ui.shortcuts import SHORTCUTS, help_html
+
+if TYPE_CHECKING:
+    from desktop_app.core.bank import Problem
+
+
+def native_key(key: str) -> str:
+    """A key as the platform writes it (Ctrl on Linux and Windows, ⌘ on macOS)."""
+    return QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText) or key
+
+
+class HelpSheet(QDialog):
+    """All shortcuts, generated from the same table that binds them."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("helpSheet")
+        self.setWindowTitle("Keyboard shortcuts")
+        layout = QVBoxLayout(self)
+        text = QTextBrowser()
+        text.setObjectName("helpText")
+        text.setHtml(help_html(SHORTCUTS, native_key))
+        layout.addWidget(text)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(520, 560)
+
+
+class ProblemsDialog(QDialog):
+    def __init__(self, problems: list[Problem], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("bankProblemsDialog")
+        self.setWindowTitle("Problems in the question bank")
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("These questions or files were skipped. Fix them and restart MLPrep:"))
+        text = QTextBrowser()
+        text.setPlainText("\n".join(str(p) for p in problems))
+        layout.addWidget(text)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(720, 360)
