@@ -63,7 +63,8 @@ def create_window(data_dir: Path) -> QMainWindow:
 def _make_app(argv: list[str]):  # type: ignore[no-untyped-def]
     from PySide6.QtWidgets import QApplication
 
-    app = QApplication.instance() or QApplication(argv)
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv)
     app.setApplicationName("MLPrep")
     app.setApplicationVersion(__version__)
     app.setOrganizationName("MLPrep")
@@ -155,9 +156,11 @@ def smoke_test(data_dir: Path) -> int:
     if not isinstance(window, MainWindow):
         print(f"smoke test failed: {window.message}", file=sys.stderr)  # type: ignore[attr-defined]
         return EXIT_STORE
-    reviewed, total = window.store.progress_counts()
+    store = window.store
+    assert store is not None
+    reviewed, total = store.progress_counts()
     rendered = window.question_view.toPlainText().strip()
-    window.store.close()
+    store.close()
     app.processEvents()
     if window.bank_problems:
         for p in window.bank_problems:
@@ -193,7 +196,7 @@ def cmd_stats(data_dir: Path) -> int:
         return EXIT_STORE
     try:
         scores = store.score_counts()
-        rows = [("Topic", "Reviewed", "Weak", "OK", "Strong")]
+        rows: list[tuple[str, ...]] = [("Topic", "Reviewed", "Weak", "OK", "Strong")]
         for t in store.topics():
             s = scores.get(t.id, {})
             rows.append(
@@ -215,7 +218,9 @@ def cmd_stats(data_dir: Path) -> int:
         )
         widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
         for i, r in enumerate(rows):
-            print("  ".join(c.ljust(w) if j == 0 else c.rjust(w) for j, (c, w) in enumerate(zip(r, widths, strict=True))))
+            print(
+                "  ".join(c.ljust(w) if j == 0 else c.rjust(w) for j, (c, w) in enumerate(zip(r, widths, strict=True)))
+            )
             if i == 0 or i == len(rows) - 2:
                 print("  ".join("-" * w for w in widths))
         print(f"Study streak: {store.streak()} day(s)")

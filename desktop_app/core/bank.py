@@ -284,6 +284,7 @@ def _parse_question(raw: Any, index: int, topic_id: str, path: str, out: list[Pr
     if not ok:
         return None
 
+    qid = str(qid)  # type-checked above
     if not SLUG_RE.match(qid) or len(qid) > MAX_ID_CHARS:
         out.append(Problem(path, where, f"id '{qid}' must be a slug of a-z, 0-9 and single hyphens"))
         ok = False

@@ -119,10 +119,10 @@ def near_duplicates(questions: Iterable[Question]) -> list[tuple[str, str, str]]
             out.append((qs[i].id, qs[j].id, f"answers share {n / smaller:.0%} of their 4-word runs"))
     for i in range(len(qs)):
         for j in range(i + 1, len(qs)):
-            a, b = keys[i], keys[j]
-            if not a or not b:
+            ka, kb = keys[i], keys[j]
+            if not ka or not kb:
                 continue
-            sim = len(a & b) / len(a | b)
+            sim = len(ka & kb) / len(ka | kb)
             if sim >= QUESTION_SIMILARITY:
                 out.append((qs[i].id, qs[j].id, f"questions are {sim:.0%} the same words"))
     return out

@@ -2,11 +2,51 @@
 
 from __future__ import annotations
 
+import re
+
 import markdown
 from markdown.extensions import Extension
+from markdown.preprocessors import Preprocessor
 
 LIGHT_CODE_STYLE = "friendly"
 DARK_CODE_STYLE = "monokai"
+
+
+_LIST_ITEM = re.compile(r"^(\s*)([-*+]|\d+[.)])\s")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+class _CommonMarkLists(Preprocessor):
+    """Read lists the way people write them (and CommonMark renders them): a list may follow a
+    paragraph line directly, and nested items may be indented by two spaces. Python-Markdown
+    wants a blank line first and four spaces, and would otherwise run the items into the text."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        out: list[str] = []
+        in_fence = False
+        in_list = False
+        for line in lines:
+            if _FENCE.match(line):
+                in_fence = not in_fence
+                out.append(line)
+                continue
+            if in_fence:
+                out.append(line)
+                continue
+            item = _LIST_ITEM.match(line)
+            if item:
+                indent = len(item.group(1))
+                if not in_list and out and out[-1].strip():
+                    out.append("")
+                if in_list and 0 < indent < 4:
+                    line = "    " + line.lstrip()
+                in_list = True
+            elif not line.strip():
+                pass
+            elif not line.startswith((" ", "\t")):
+                in_list = False
+            out.append(line)
+        return out
 
 
 class _NoRawHtml(Extension):
@@ -15,6 +55,7 @@ class _NoRawHtml(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API name)
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
+        md.preprocessors.register(_CommonMarkLists(md), "commonmark_lists", 25)
 
 
 class MarkdownRenderer:

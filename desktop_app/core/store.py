@@ -281,7 +281,7 @@ class Store:
             if new_rows:
                 nums = dict(self.db.execute_sql("SELECT qid, num FROM question_row").fetchall())
                 by_id = {q.id: q for q in bank.questions}
-                new_search.extend(_search_fields(by_id[f["qid"]], nums[f["qid"]]) for f in new_rows)
+                new_search.extend(_search_fields(by_id[str(f["qid"])], nums[f["qid"]]) for f in new_rows)
             for chunk in _chunks(new_search):
                 QuestionSearch.insert_many(chunk).execute()
                 TitleSearch.insert_many([{k: f[k] for k in ("rowid", "question", "tags")} for f in chunk]).execute()
@@ -293,8 +293,8 @@ class Store:
                 for qid, r in existing.items()
                 if qid not in in_bank and not r.retired and r.topic_id not in failed_topics
             ]
-            for chunk in _chunks(to_retire):
-                QuestionRow.update(retired=True).where(QuestionRow.num.in_(chunk)).execute()
+            for nums_chunk in _chunks(to_retire):
+                QuestionRow.update(retired=True).where(QuestionRow.num.in_(nums_chunk)).execute()
             report.retired = len(to_retire)
             # A file with problems gets no fingerprint, so it is read again (and its problems
             # reported again) at the next start instead of being skipped as unchanged.

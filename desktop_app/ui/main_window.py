@@ -60,8 +60,8 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setAccessibleName("MLPrep")
         self.setWindowTitle("MLPrep")
-        self.always_show = settings.value("alwaysShow", False, type=bool)
-        self.zoom_steps = int(settings.value("zoom", 0, type=int))
+        self.always_show = bool(settings.value("alwaysShow", False, type=bool))
+        self.zoom_steps = int(settings.value("zoom", 0, type=int))  # type: ignore[call-overload]
         self.theme = str(settings.value("theme", "system"))
         if self.theme not in THEMES:
             self.theme = "system"
@@ -180,7 +180,7 @@ class MainWindow(QMainWindow):
         self.main_splitter.addWidget(middle)
         self.main_splitter.addWidget(self.right_splitter)
         self.main_splitter.setStretchFactor(2, 1)
-        self.main_splitter.setSizes([200, 320, 760])
+        self.main_splitter.setSizes([250, 330, 700])
         self.setCentralWidget(self.main_splitter)
 
         self.progress_label = QLabel()

@@ -40,7 +40,7 @@ SHORTCUTS: tuple[Shortcut, ...] = (
 
 def bindings(target: object, table: Sequence[Shortcut] = SHORTCUTS) -> list[tuple[str, Callable[[], object]]]:
     """(key, callable) pairs for a window, like Anki's reviewer: one place to bind, one to test."""
-    pairs = []
+    pairs: list[tuple[str, Callable[[], object]]] = []
     for shortcut in table:
         handler = getattr(target, shortcut.action)
         pairs.extend((key, handler) for key in shortcut.keys)

@@ -21,6 +21,8 @@ class TopicSidebar(QListWidget):
         self.setObjectName("topicSidebar")
         self.setAccessibleName("Topics")
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.currentItemChanged.connect(self._on_current)
         self._updating = False
 

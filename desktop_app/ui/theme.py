@@ -7,6 +7,7 @@ from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
 from desktop_app.core.vocab import THEMES
+from desktop_app.paths import resource_path
 
 __all__ = ["THEMES", "apply_theme", "resolve_dark", "system_is_dark"]
 
@@ -51,4 +52,8 @@ def apply_theme(app: QApplication, mode: str) -> bool:
     dark = resolve_dark(mode)
     app.setStyle("Fusion")
     app.setPalette(_dark_palette() if dark else app.style().standardPalette())
+    if not app.styleSheet():
+        sheet = resource_path("resources") / "style.qss"
+        if sheet.is_file():
+            app.setStyleSheet(sheet.read_text(encoding="utf-8"))
     return dark
