@@ -87,6 +87,15 @@ class MainWindow(QMainWindow):
         self._apply_zoom()
         self._restore_layout()
         self.statusBar().clearMessage()
+        from PySide6.QtGui import QGuiApplication
+
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._system_scheme_changed)
+
+    def _system_scheme_changed(self) -> None:
+        if self.theme == "system":
+            self._apply_theme()
+            if self.session is not None:
+                self._show_current()
 
     def attach(self, store: Store, bank_problems: list[Problem] | None = None) -> None:
         """Give the window its data; called once, right after the first paint in the app."""

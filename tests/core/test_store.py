@@ -270,3 +270,65 @@ def test_search_ranks_question_text_before_answer_only_matches(tmp_path: Path) -
     assert [q.qid for q in s.list_questions(search="moment")] == ["about", "tagged", "mentions"]
     assert [q.qid for q in s.list_questions(search="moment", limit=1)] == ["about"]
     s.close()
+
+
+def test_migrations_run_in_order_in_one_transaction(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_app.core import store as store_module
+
+    path = tmp_path / "m.sqlite3"
+    Store.open(path).close()
+    applied: list[str] = []
+
+    def add_column(db) -> None:  # type: ignore[no-untyped-def]
+        applied.append("2")
+        db.execute_sql("ALTER TABLE note ADD COLUMN pinned INTEGER DEFAULT 0")
+
+    def broken(db) -> None:  # type: ignore[no-untyped-def]
+        applied.append("3")
+        raise RuntimeError("disk full halfway through")
+
+    monkeypatch.setattr(store_module, "MIGRATIONS", [*store_module.MIGRATIONS, add_column, broken])
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 3)
+    with pytest.raises(RuntimeError):
+        Store.open(path)
+    assert applied == ["2", "3"]
+    con = sqlite3.connect(path)
+    # Both steps rolled back together: version and schema exactly as before the upgrade.
+    assert con.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert "pinned" not in [r[1] for r in con.execute("PRAGMA table_info(note)")]
+    con.close()
+    monkeypatch.setattr(store_module, "MIGRATIONS", [*store_module.MIGRATIONS[:1], add_column])
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 2)
+    s = Store.open(path)
+    assert s.schema_version() == 2
+    assert "pinned" in [r[1] for r in s.db.execute_sql("PRAGMA table_info(note)").fetchall()]
+    s.close()
+
+
+def test_reviews_survive_a_killed_process(tmp_path: Path, bank: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import textwrap
+
+    path = tmp_path / "crash" / "mlprep.sqlite3"
+    program = textwrap.dedent(
+        f"""
+        import os, signal, sys
+        from pathlib import Path
+        from desktop_app.core.store import Store
+        s = Store.open(Path({str(path)!r}))
+        s.sync_bank([Path({str(bank)!r})])
+        s.record_review("a1", "strong")
+        s.record_review("b1", "weak")
+        sys.stdout.flush()
+        os.kill(os.getpid(), signal.SIGKILL)  # no close, no checkpoint: as if the app crashed
+        """
+    )
+    repo = Path(__file__).resolve().parents[2]
+    proc = subprocess.run([sys.executable, "-c", program], cwd=repo, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    s = Store.open(path)
+    assert [(r.qid, r.score) for r in s.reviews()] == [("a1", "strong"), ("b1", "weak")]
+    assert s.db.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"
+    s.close()
