@@ -46,6 +46,16 @@ def question_key(text: str) -> frozenset[str]:
     return frozenset(_stem(w) for w in words(text) if w not in _STOP)
 
 
+def question_grams(text: str, n: int = 4) -> frozenset[str]:
+    """Character runs of the content words run together, so "trade-off", "trade off" and "tradeoff" agree."""
+    joined = "".join(_stem(w) for w in words(text) if w not in _STOP)
+    return frozenset(joined[i : i + n] for i in range(len(joined) - n + 1))
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
 def _shingles(text: str, n: int = 4) -> set[tuple[str, ...]]:
     ws = [_stem(w) for w in words(text)]
     return {tuple(ws[i : i + n]) for i in range(len(ws) - n + 1)}
@@ -100,6 +110,7 @@ def near_duplicates(questions: Iterable[Question]) -> list[tuple[str, str, str]]
     """Pairs that ask the same thing, by question wording or by answers that share long runs of words."""
     qs = list(questions)
     keys = [question_key(q.question) for q in qs]
+    grams = [question_grams(q.question) for q in qs]
     shingles = [_shingles(q.answer) for q in qs]
     index: dict[tuple[str, ...], list[int]] = defaultdict(list)
     for i, sh in enumerate(shingles):
@@ -119,10 +130,7 @@ def near_duplicates(questions: Iterable[Question]) -> list[tuple[str, str, str]]
             out.append((qs[i].id, qs[j].id, f"answers share {n / smaller:.0%} of their 4-word runs"))
     for i in range(len(qs)):
         for j in range(i + 1, len(qs)):
-            ka, kb = keys[i], keys[j]
-            if not ka or not kb:
-                continue
-            sim = len(ka & kb) / len(ka | kb)
+            sim = max(_jaccard(keys[i], keys[j]), _jaccard(grams[i], grams[j]))
             if sim >= QUESTION_SIMILARITY:
                 out.append((qs[i].id, qs[j].id, f"questions are {sim:.0%} the same words"))
     return out
