@@ -55,7 +55,9 @@ def create_window(data_dir: Path) -> QMainWindow:
         store, report = open_synced_store(data_dir)
     except StoreError as exc:
         return StoreErrorWindow(str(exc))
-    window = MainWindow(_settings(data_dir))
+    from desktop_app.simulator.keys import KeyStore
+
+    window = MainWindow(_settings(data_dir), KeyStore())
     window.attach(store, report.problems)
     return window
 
@@ -83,7 +85,9 @@ def run_gui(data_dir: Path) -> int:
     from desktop_app.ui.main_window import MainWindow
 
     app = _make_app(sys.argv[:1])
-    window: QMainWindow = MainWindow(_settings(data_dir))
+    from desktop_app.simulator.keys import KeyStore
+
+    window: QMainWindow = MainWindow(_settings(data_dir), KeyStore())
     if os.environ.get("MLPREP_EXIT_AFTER_FIRST_PAINT"):
         _exit_after_first_paint(app, window)
     window.show()

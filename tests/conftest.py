@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.simulator.fake_anthropic import FakeAnthropic
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 _FAKE_HOME = tempfile.mkdtemp(prefix="mlprep-test-home-")
 for var in ("HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
     os.environ[var] = _FAKE_HOME
 os.environ.pop("MLPREP_DATA_DIR", None)
+# No test may reach the internet or a real keychain; tests that need a key or a server set their own.
+os.environ.pop("ANTHROPIC_API_KEY", None)
+os.environ["ANTHROPIC_BASE_URL"] = "http://127.0.0.1:9"  # the discard port: refused at once
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
 
 REPO = Path(__file__).resolve().parent.parent
 SHIPPED_BANK = REPO / "question_data"
@@ -66,3 +73,12 @@ def write_topic(
     path = folder / f"{topic_id}.toml"
     path.write_text("".join(parts), encoding="utf-8")
     return path
+
+
+@pytest.fixture
+def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAnthropic]:
+    """The local fake of the Messages API, with the real SDK pointed at it by base URL."""
+    with FakeAnthropic() as server:
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", server.base_url)
+        monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test-key-never-stored")
+        yield server

@@ -7,6 +7,7 @@ from peewee import (
     BooleanField,
     CharField,
     FloatField,
+    ForeignKeyField,
     IntegerField,
     Model,
     TextField,
@@ -130,7 +131,43 @@ class TitleSearch(FTS5Model):
         options = {"prefix": "1 2 3 4 5 6", "tokenize": "unicode61 remove_diacritics 2"}
 
 
-MODELS: list[type[Model]] = [
+class MockSession(BaseModel):
+    """One mock interview: how it was set up, how it ended, and what it cost."""
+
+    id = AutoField()
+    started_at = FloatField()
+    ended_at = FloatField(null=True)
+    mode = CharField()  # claude | offline
+    model = CharField(default="")
+    status = CharField(default="active")  # active | completed | interrupted
+    config = TextField(default="{}")  # JSON: topics, level, questions, time limit, follow-up rounds
+    input_tokens = IntegerField(default=0)
+    output_tokens = IntegerField(default=0)
+    cache_read_tokens = IntegerField(default=0)
+    cache_write_tokens = IntegerField(default=0)
+    cost_usd = FloatField(default=0.0)
+    summary = TextField(default="")  # JSON, written when the session ends
+
+
+class MockTurn(BaseModel):
+    """One entry of a mock transcript. The user's answer is written before it is sent, so no fault loses it."""
+
+    id = AutoField()
+    session = ForeignKeyField(MockSession, backref="turns", on_delete="CASCADE")
+    seq = IntegerField()  # order in the transcript
+    qid = CharField()
+    round = IntegerField(default=0)  # 0: the bank question; 1..N: follow-ups
+    kind = CharField()  # question | answer | feedback | notice
+    text = TextField(default="")
+    grade = TextField(null=True)  # JSON of the structured grade, on feedback turns
+    seconds = FloatField(default=0.0)  # time taken to answer, on answer turns
+    created_at = FloatField()
+
+    class Meta:
+        indexes = ((("session", "seq"), True),)
+
+
+V1_MODELS: list[type[Model]] = [
     TopicRow,
     QuestionRow,
     Review,
@@ -141,3 +178,5 @@ MODELS: list[type[Model]] = [
     QuestionSearch,
     TitleSearch,
 ]
+V2_MODELS: list[type[Model]] = [MockSession, MockTurn]
+MODELS: list[type[Model]] = V1_MODELS + V2_MODELS

@@ -24,8 +24,12 @@ from peewee import SqliteDatabase
 from desktop_app.core.bank import Bank, Problem, Question, Rubric, Topic, bank_files, load_bank
 from desktop_app.core.models import (
     MODELS,
+    V1_MODELS,
+    V2_MODELS,
     BankFile,
     Bookmark,
+    MockSession,
+    MockTurn,
     Note,
     Progress,
     QuestionRow,
@@ -46,11 +50,16 @@ class StoreError(Exception):
 
 
 def _migrate_1(db: SqliteDatabase) -> None:
-    db.create_tables(MODELS, safe=False)
+    db.create_tables(V1_MODELS, safe=False)
+
+
+def _migrate_2(db: SqliteDatabase) -> None:
+    """Mock interviews: sessions and their transcripts."""
+    db.create_tables(V2_MODELS, safe=False)
 
 
 # Applied in order; index i brings the schema from version i to i + 1. Never edit a shipped entry.
-MIGRATIONS: list[Callable[[SqliteDatabase], None]] = [_migrate_1]
+MIGRATIONS: list[Callable[[SqliteDatabase], None]] = [_migrate_1, _migrate_2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -573,6 +582,85 @@ class Store:
         else:
             Note.delete().where(Note.qid == qid).execute()
 
+    # -- mock interviews ---------------------------------------------------------------
+
+    def create_mock_session(self, mode: str, model: str, config: dict[str, object], at: float | None = None) -> int:
+        row = MockSession.create(
+            started_at=time.time() if at is None else at, mode=mode, model=model, config=json.dumps(config)
+        )
+        return int(row.id)
+
+    def add_mock_turn(
+        self,
+        session_id: int,
+        qid: str,
+        round: int,
+        kind: str,
+        text: str,
+        grade: dict[str, object] | None = None,
+        seconds: float = 0.0,
+    ) -> int:
+        """Append to a transcript; committed at once, so a crash or a network fault loses nothing typed."""
+        with self.db.atomic():
+            last = self.db.execute_sql("SELECT MAX(seq) FROM mock_turn WHERE session_id = ?", (session_id,)).fetchone()[
+                0
+            ]
+            row = MockTurn.create(
+                session=session_id,
+                seq=(last or 0) + 1,
+                qid=qid,
+                round=round,
+                kind=kind,
+                text=text,
+                grade=json.dumps(grade) if grade is not None else None,
+                seconds=seconds,
+                created_at=time.time(),
+            )
+        return int(row.id)
+
+    def update_mock_turn(self, turn_id: int, text: str, grade: dict[str, object] | None = None) -> None:
+        MockTurn.update(text=text, grade=json.dumps(grade) if grade is not None else None).where(
+            MockTurn.id == turn_id
+        ).execute()
+
+    def add_mock_usage(self, session_id: int, usage: dict[str, int], cost_usd: float) -> None:
+        MockSession.update(
+            input_tokens=MockSession.input_tokens + usage.get("input_tokens", 0),
+            output_tokens=MockSession.output_tokens + usage.get("output_tokens", 0),
+            cache_read_tokens=MockSession.cache_read_tokens + usage.get("cache_read_input_tokens", 0),
+            cache_write_tokens=MockSession.cache_write_tokens + usage.get("cache_creation_input_tokens", 0),
+            cost_usd=MockSession.cost_usd + cost_usd,
+        ).where(MockSession.id == session_id).execute()
+
+    def finish_mock_session(self, session_id: int, status: str, summary: dict[str, object]) -> None:
+        MockSession.update(status=status, ended_at=time.time(), summary=json.dumps(summary)).where(
+            MockSession.id == session_id
+        ).execute()
+
+    def mock_sessions(self) -> list[MockSessionRecord]:
+        return [_session_record(r) for r in MockSession.select().order_by(MockSession.started_at.desc())]
+
+    def mock_session(self, session_id: int) -> MockSessionRecord | None:
+        row = MockSession.get_or_none(MockSession.id == session_id)
+        return _session_record(row) if row else None
+
+    def mock_turns(self, session_id: int) -> list[MockTurnRecord]:
+        rows = MockTurn.select().where(MockTurn.session == session_id).order_by(MockTurn.seq)
+        return [
+            MockTurnRecord(
+                r.id,
+                r.seq,
+                r.qid,
+                r.round,
+                r.kind,
+                r.text,
+                json.loads(r.grade) if r.grade else None,
+                r.seconds,
+                r.created_at,
+            )
+            for r in rows
+        ]
+
     def score_counts(self) -> dict[str, dict[str, int]]:
         """Per topic: how many live questions were last scored weak / ok / strong."""
         rows = self.db.execute_sql(
@@ -585,6 +673,54 @@ class Store:
         for topic_id, score, n in rows:
             out.setdefault(topic_id, {s: 0 for s in SCORES})[score] = n
         return out
+
+
+@dataclass(frozen=True)
+class MockTurnRecord:
+    id: int
+    seq: int
+    qid: str
+    round: int
+    kind: str
+    text: str
+    grade: dict[str, object] | None
+    seconds: float
+    created_at: float
+
+
+@dataclass(frozen=True)
+class MockSessionRecord:
+    id: int
+    started_at: float
+    ended_at: float | None
+    mode: str
+    model: str
+    status: str
+    config: dict[str, object]
+    input_tokens: int
+    output_tokens: int
+    cache_read_tokens: int
+    cache_write_tokens: int
+    cost_usd: float
+    summary: dict[str, object]
+
+
+def _session_record(row: MockSession) -> MockSessionRecord:
+    return MockSessionRecord(
+        row.id,
+        row.started_at,
+        row.ended_at,
+        row.mode,
+        row.model,
+        row.status,
+        json.loads(row.config or "{}"),
+        row.input_tokens,
+        row.output_tokens,
+        row.cache_read_tokens,
+        row.cache_write_tokens,
+        row.cost_usd,
+        json.loads(row.summary) if row.summary else {},
+    )
 
 
 def _record(row: Review) -> ReviewRecord:

@@ -19,7 +19,11 @@ if TYPE_CHECKING:
     from desktop_app.core.bank import Problem
     from desktop_app.core.review import StudySession
     from desktop_app.core.store import Store
+    from desktop_app.simulator.keys import KeyStore
+    from desktop_app.simulator.session import MockConfig
+    from desktop_app.simulator.worker import WorkerHost
     from desktop_app.ui.dialogs import HelpSheet
+    from desktop_app.ui.mock_window import MockInterviewWindow
 
 _F = TypeVar("_F", bound=Callable[..., object])
 
@@ -51,8 +55,10 @@ class MainWindow(QMainWindow):
     the frame, build() the widgets (Qt's enums and the panels cost more than the first paint itself),
     attach() gives it the store and fills them. create_window() runs all three at once."""
 
-    def __init__(self, settings: QSettings):
+    def __init__(self, settings: QSettings, keys: KeyStore | None = None):
         super().__init__()
+        self.keys = keys
+        self.mock_windows: list[MockInterviewWindow] = []
         self.store: Store | None = None
         self.session: StudySession | None = None
         self.settings = settings
@@ -198,6 +204,16 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.progress_label)
         self.progress_label.setText("Loading…")
         self._build_menus()
+        toolbar = self.addToolBar("Interview")
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        mock_action = toolbar.addAction("Mock interview (Ctrl+M)")
+        mock_action.setObjectName("mockInterviewAction")
+        mock_action.triggered.connect(self.open_mock_setup)
+        history_action = toolbar.addAction("History")
+        history_action.triggered.connect(self.show_mock_history)
+        for action in toolbar.actions():
+            toolbar.widgetForAction(action).setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.search_box.returnPressed.connect(self.back_to_list)
 
     def _build_menus(self) -> None:
@@ -494,6 +510,85 @@ class MainWindow(QMainWindow):
     def quit(self) -> None:
         self.close()
 
+    # -- mock interviews ----------------------------------------------------------------
+
+    def _keys(self) -> KeyStore:
+        if self.keys is None:
+            from desktop_app.simulator.keys import KeyStore
+
+            self.keys = KeyStore()
+        return self.keys
+
+    @_needs_store
+    def open_mock_setup(self) -> None:
+        """The setup dialog, non-modal; its worker thread lists the models and then runs the session."""
+        from PySide6.QtCore import Qt
+
+        from desktop_app.simulator.worker import WorkerHost
+        from desktop_app.ui.mock_setup import MockSetupDialog
+
+        host = WorkerHost(self._keys())
+        dialog = MockSetupDialog(self._db.topics(), self._keys(), host, self.sidebar.current_topic(), parent=self)
+        dialog.accepted.connect(lambda: self.begin_mock(dialog.config(), host))
+        dialog.rejected.connect(host.shutdown)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.mock_setup = dialog
+        dialog.show()
+
+    @_needs_store
+    def begin_mock(self, config: MockConfig, host: WorkerHost | None = None) -> MockInterviewWindow | None:
+        import random
+
+        from desktop_app.simulator.session import MockInterview, pick_questions
+        from desktop_app.simulator.worker import WorkerHost
+        from desktop_app.ui.mock_window import MockInterviewWindow
+
+        questions = pick_questions(self._db, config, random.Random())
+        if not questions:
+            if host is not None:
+                host.shutdown()
+            self.statusBar().showMessage("No questions match that mock-interview set-up.", 4000)
+            return None
+        if config.offline:
+            if host is not None:
+                host.shutdown()
+            host = None
+        elif host is None:
+            host = WorkerHost(self._keys())
+        interview = MockInterview(self._db, config, questions, dict(self._topic_titles))
+        window = MockInterviewWindow(self._db, interview, host)
+        window.sessionFinished.connect(lambda _sid: self._after_mock())
+        self.mock_windows.append(window)
+        window.show()
+        window.start()
+        return window
+
+    def _after_mock(self) -> None:
+        # Mock grades go into the same review log: refresh counts, list and the rubric panel.
+        if self.session is not None:
+            self.refresh_topics()
+            self.refresh_list()
+
+    @_needs_store
+    def show_mock_history(self) -> None:
+        from PySide6.QtCore import Qt
+
+        from desktop_app.ui.mock_history import MockHistoryDialog
+
+        dialog = MockHistoryDialog(self._db, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.history_dialog = dialog
+        dialog.show()
+
+    def edit_api_key(self) -> None:
+        from PySide6.QtCore import Qt
+
+        from desktop_app.ui.mock_setup import ApiKeyDialog
+
+        dialog = ApiKeyDialog(self._keys(), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+
     def warm_up(self) -> None:
         if self.built:
             self.question_view.warm_up()
@@ -519,6 +614,8 @@ class MainWindow(QMainWindow):
         s.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        for window in self.mock_windows:
+            window.close()  # each stops its reply and waits for its thread
         if self.built:
             self.rubric_panel.flush_note()
         self.save_settings()

@@ -287,20 +287,21 @@ def test_migrations_run_in_order_in_one_transaction(tmp_path: Path, monkeypatch:
         applied.append("3")
         raise RuntimeError("disk full halfway through")
 
+    base = store_module.SCHEMA_VERSION
     monkeypatch.setattr(store_module, "MIGRATIONS", [*store_module.MIGRATIONS, add_column, broken])
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 3)
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", base + 2)
     with pytest.raises(RuntimeError):
         Store.open(path)
     assert applied == ["2", "3"]
     con = sqlite3.connect(path)
     # Both steps rolled back together: version and schema exactly as before the upgrade.
-    assert con.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert con.execute("PRAGMA user_version").fetchone()[0] == base
     assert "pinned" not in [r[1] for r in con.execute("PRAGMA table_info(note)")]
     con.close()
-    monkeypatch.setattr(store_module, "MIGRATIONS", [*store_module.MIGRATIONS[:1], add_column])
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(store_module, "MIGRATIONS", [*store_module.MIGRATIONS[:base], add_column])
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", base + 1)
     s = Store.open(path)
-    assert s.schema_version() == 2
+    assert s.schema_version() == base + 1
     assert "pinned" in [r[1] for r in s.db.execute_sql("PRAGMA table_info(note)").fetchall()]
     s.close()
 
@@ -331,4 +332,23 @@ def test_reviews_survive_a_killed_process(tmp_path: Path, bank: Path) -> None:
     s = Store.open(path)
     assert [(r.qid, r.score) for r in s.reviews()] == [("a1", "strong"), ("b1", "weak")]
     assert s.db.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"
+    s.close()
+
+
+def test_a_version_one_store_upgrades_with_its_history(tmp_path: Path, bank: Path) -> None:
+    """A store written by the first release (schema 1) opens in this one with every review intact."""
+    from desktop_app.core import store as store_module
+
+    path = tmp_path / "v1.sqlite3"
+    s = Store.open(path)
+    s.sync_bank([bank])
+    s.record_review("a1", "ok", seconds=3.0)
+    s.db.execute_sql("DROP TABLE mock_turn")
+    s.db.execute_sql("DROP TABLE mock_session")
+    s.db.execute_sql("PRAGMA user_version = 1")
+    s.close()
+    s = Store.open(path)
+    assert s.schema_version() == store_module.SCHEMA_VERSION >= 2
+    assert [(r.qid, r.score, r.seconds) for r in s.reviews()] == [("a1", "ok", 3.0)]
+    assert s.db.execute_sql("SELECT count(*) FROM mock_session").fetchone()[0] == 0
     s.close()

@@ -1,0 +1,298 @@
+"""Talks to the Messages API through the anthropic SDK: streams the interviewer's words and its structured grade.
+
+No Qt here: the worker runs this in a background thread. `anthropic` is imported on first use, because it
+takes over a second to import and must never be on the UI thread or the start-up path.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from desktop_app.simulator.grading import GRADE_TOOL, TOOL_NAME, Grade, GradeError, parse_grade
+from desktop_app.simulator.prompts import estimate_cost, prompt
+
+DEFAULT_MODEL = "claude-sonnet-5-5"
+ASK_MAX_TOKENS = 400
+GRADE_MAX_TOKENS = 1500
+
+
+class InterviewError(Exception):
+    """A request that did not produce a usable reply; `kind` picks the message and whether Retry makes sense."""
+
+    def __init__(self, kind: str, message: str, partial: str = ""):
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+        self.partial = partial
+
+
+class CancelToken:
+    """Stop flag for one request. The loop checks the flag between events; cancel() also closes the
+    HTTP response, so a server that has gone quiet cannot hold the stop up."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+        self._closers: list[Callable[[], None]] = []
+        self._lock = threading.Lock()
+
+    def cancel(self) -> None:
+        self._event.set()
+        with self._lock:
+            closers = list(self._closers)
+        for close in closers:
+            try:
+                close()
+            except Exception:  # noqa: BLE001 (closing a dying connection may fail in many ways; it is ending anyway)
+                pass
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+    def on_cancel(self, close: Callable[[], None]) -> None:
+        with self._lock:
+            self._closers.append(close)
+        if self._event.is_set():
+            close()
+
+    def clear_closers(self) -> None:
+        with self._lock:
+            self._closers.clear()
+
+
+@dataclass
+class Reply:
+    text: str = ""  # the interviewer's words (ask) or the feedback so far (grade)
+    grade: Grade | None = None
+    stopped: bool = False
+    usage: dict[str, int] = field(default_factory=dict)
+    cost_usd: float = 0.0
+
+
+@dataclass(frozen=True)
+class QuestionContext:
+    """What the interviewer knows about the current question; the cached part of every request."""
+
+    text: str  # the rendered question_context prompt
+
+
+@dataclass(frozen=True)
+class GradeRequest:
+    transcript: str
+    asked: str
+    answer: str
+    round: int
+    max_rounds: int
+
+
+def _system(context: QuestionContext) -> list[dict[str, Any]]:
+    # The reference answer and rubric are the same for the ask and every grade of a question:
+    # marking them cacheable makes the follow-up rounds read them from the prompt cache.
+    return [
+        {"type": "text", "text": prompt("interviewer_system")},
+        {"type": "text", "text": context.text, "cache_control": {"type": "ephemeral"}},
+    ]
+
+
+class InterviewerClient:
+    def __init__(self, api_key: str, model: str = DEFAULT_MODEL, max_retries: int = 2, timeout: float = 60.0):
+        import anthropic  # slow: only ever imported here, in the worker thread
+
+        self._anthropic = anthropic
+        self.model = model
+        # base_url is left to the SDK, which honours ANTHROPIC_BASE_URL.
+        self._client = anthropic.Anthropic(api_key=api_key, max_retries=max_retries, timeout=timeout)
+
+    def close(self) -> None:
+        """Close pooled connections (the worker does this when its thread ends)."""
+        self._client.close()
+
+    def __enter__(self) -> InterviewerClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def list_models(self) -> list[str]:
+        try:
+            page = self._client.models.list(limit=50)
+            return [m.id for m in page.data]
+        except self._anthropic.AnthropicError as exc:
+            raise self._translate(exc) from exc
+
+    def ask(self, context: QuestionContext, on_text: Callable[[str], None], cancel: CancelToken) -> Reply:
+        messages = [{"role": "user", "content": prompt("ask_question")}]
+        return self._stream(
+            dict(model=self.model, max_tokens=ASK_MAX_TOKENS, system=_system(context), messages=messages),
+            on_text,
+            cancel,
+            want_grade=False,
+        )
+
+    def grade(
+        self, context: QuestionContext, request: GradeRequest, on_text: Callable[[str], None], cancel: CancelToken
+    ) -> Reply:
+        last = request.round >= request.max_rounds
+        round_note = (
+            "This was the last round on this question: still write a follow_up, but it will not be asked."
+            if last
+            else ""
+        )
+        content = prompt("grade_answer").format(
+            transcript=request.transcript or "(nothing yet)",
+            asked=request.asked,
+            answer=request.answer,
+            round_note=round_note,
+        )
+        return self._stream(
+            dict(
+                model=self.model,
+                max_tokens=GRADE_MAX_TOKENS,
+                system=_system(context),
+                messages=[{"role": "user", "content": content}],
+                tools=[GRADE_TOOL],
+                tool_choice={"type": "tool", "name": TOOL_NAME},
+            ),
+            on_text,
+            cancel,
+            want_grade=True,
+        )
+
+    def _stream(
+        self, params: dict[str, Any], on_text: Callable[[str], None], cancel: CancelToken, want_grade: bool
+    ) -> Reply:
+        reply = Reply()
+        completed = False
+        snapshot: Any = None
+        try:
+            with self._client.messages.stream(**params) as stream:
+                cancel.on_cancel(_hard_closer(stream))
+                for event in stream:
+                    if cancel.cancelled:
+                        break
+                    if event.type == "text" and not want_grade:
+                        reply.text = event.snapshot
+                        on_text(reply.text)
+                    elif event.type == "input_json" and want_grade:
+                        snapshot = event.snapshot
+                        feedback = snapshot.get("feedback") if isinstance(snapshot, dict) else None
+                        if isinstance(feedback, str) and feedback != reply.text:
+                            reply.text = feedback
+                            on_text(reply.text)
+                    elif event.type == "message_stop":
+                        completed = True
+                message = stream.current_message_snapshot
+                reply.usage = _usage(message.usage)
+        except self._anthropic.AnthropicError as exc:
+            if cancel.cancelled:
+                reply.stopped = True
+                return reply
+            raise self._translate(exc, reply.text) from exc
+        except Exception as exc:  # transport errors the SDK lets through mid-stream (e.g. httpx read errors)
+            if cancel.cancelled:
+                reply.stopped = True
+                return reply
+            raise InterviewError(
+                "cut_off",
+                "The reply was cut off mid-stream. What arrived is kept; press Retry to ask again.",
+                reply.text,
+            ) from exc
+        finally:
+            cancel.clear_closers()
+        reply.cost_usd = estimate_cost(self.model, reply.usage)
+        if cancel.cancelled:
+            reply.stopped = True
+            return reply
+        if not completed:
+            raise InterviewError(
+                "cut_off",
+                "The reply was cut off mid-stream. What arrived is kept; press Retry to ask again.",
+                reply.text,
+            )
+        if want_grade:
+            grade_input = _tool_input(message)
+            try:
+                reply.grade = parse_grade(grade_input)
+            except GradeError as exc:
+                raise InterviewError(
+                    "bad_grade",
+                    f"The interviewer's grade could not be read ({exc}). Nothing was recorded; press Retry to grade again.",
+                    reply.text,
+                ) from exc
+            reply.text = reply.grade.feedback
+        return reply
+
+    def _translate(self, exc: Exception, partial: str = "") -> InterviewError:
+        a = self._anthropic
+        detail = getattr(exc, "message", str(exc))
+        if isinstance(exc, a.AuthenticationError | a.PermissionDeniedError):
+            return InterviewError(
+                "auth",
+                "The API key was rejected (401). Enter a valid key in Settings or set ANTHROPIC_API_KEY, then press Retry.",
+                partial,
+            )
+        if isinstance(exc, a.RateLimitError):
+            return InterviewError(
+                "rate_limit",
+                "The API is rate limiting this key (429), even after automatic retries. Wait a minute, then press Retry.",
+                partial,
+            )
+        if isinstance(exc, a.OverloadedError):
+            return InterviewError(
+                "overloaded", "The API is overloaded right now (529). Wait a moment, then press Retry.", partial
+            )
+        if isinstance(exc, a.APITimeoutError):
+            return InterviewError("timeout", "The request timed out. Check your connection, then press Retry.", partial)
+        if isinstance(exc, a.APIConnectionError):
+            return InterviewError(
+                "network",
+                "Could not reach the API. Check your network connection (and ANTHROPIC_BASE_URL if you set it), "
+                "then press Retry, or end the session and use the offline mock.",
+                partial,
+            )
+        if isinstance(exc, a.APIStatusError) and exc.status_code >= 500:
+            return InterviewError(
+                "server", f"The API had a server error ({exc.status_code}). Press Retry in a moment.", partial
+            )
+        if isinstance(exc, a.APIStatusError):
+            return InterviewError(
+                "request", f"The API refused the request ({exc.status_code}): {detail}. Check the model name.", partial
+            )
+        return InterviewError("cut_off", f"The reply failed mid-stream ({detail}). Press Retry.", partial)
+
+
+def _hard_closer(stream: Any) -> Callable[[], None]:
+    """Closing a response does not wake a thread blocked reading it; shutting the socket down does."""
+
+    def close() -> None:
+        network_stream = stream.response.extensions.get("network_stream")
+        sock = network_stream.get_extra_info("socket") if network_stream is not None else None
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        stream.close()
+
+    return close
+
+
+def _usage(usage: Any) -> dict[str, int]:
+    if usage is None:
+        return {}
+    out = {}
+    for key in ("input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"):
+        value = getattr(usage, key, None)
+        out[key] = int(value or 0)
+    return out
+
+
+def _tool_input(message: Any) -> object:
+    for block in getattr(message, "content", []) or []:
+        if getattr(block, "type", None) == "tool_use" and getattr(block, "name", None) == TOOL_NAME:
+            return block.input
+    return None

@@ -1,0 +1,245 @@
+"""A mock interview without Qt: which questions, which round, what was said and graded, and the summary.
+
+Every step is written to the store as it happens, so a session closed mid-way (or a crash) keeps its
+transcript and is marked interrupted rather than lost.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+
+from desktop_app.core.bank import Question
+from desktop_app.core.store import MockSessionRecord, MockTurnRecord, Store
+from desktop_app.simulator.grading import Grade, grade_markdown
+
+# How much more likely a question is to be drawn, by what the user last scored on it.
+DRAW_WEIGHTS = {None: 3.0, "weak": 3.0, "ok": 2.0, "strong": 1.0}
+
+
+@dataclass
+class MockConfig:
+    topics: list[str] = field(default_factory=list)  # empty: all topics
+    level: str | None = None
+    count: int = 5
+    time_limit_s: int | None = None  # shown as a target; the clock never cuts the user off
+    model: str = ""
+    follow_up_rounds: int = 1
+    offline: bool = False
+
+
+def pick_questions(store: Store, config: MockConfig, rng: random.Random) -> list[Question]:
+    """Weighted draw without replacement, favouring unreviewed questions and those last scored Weak."""
+    pool = []
+    topics: list[str | None] = list(config.topics) or [None]
+    for topic in topics:
+        pool.extend(store.list_questions(topic_id=topic, level=config.level))
+    weights = [DRAW_WEIGHTS.get(item.last_score, 1.0) for item in pool]
+    chosen: list[str] = []
+    while pool and len(chosen) < config.count:
+        i = rng.choices(range(len(pool)), weights=weights)[0]
+        chosen.append(pool.pop(i).qid)
+        weights.pop(i)
+    questions = [store.get_question(qid) for qid in chosen]
+    return [q for q in questions if q is not None]
+
+
+@dataclass
+class QuestionResult:
+    qid: str
+    question: str
+    topic_id: str
+    tier: str | None = None  # of the bank question (round 0); None when skipped or ungraded
+    skipped: bool = False
+    covered: list[str] = field(default_factory=list)
+    missed: list[str] = field(default_factory=list)
+    factual_errors: list[str] = field(default_factory=list)
+    follow_up_tiers: list[str] = field(default_factory=list)
+
+
+class MockInterview:
+    def __init__(self, store: Store, config: MockConfig, questions: list[Question], topic_titles: dict[str, str]):
+        self.store = store
+        self.config = config
+        self.questions = questions
+        self.topic_titles = topic_titles
+        self.index = 0
+        self.round = 0
+        self.asked = ""  # what the interviewer asked in the current round, as shown
+        self.results = [QuestionResult(q.id, q.question, q.topic_id) for q in questions]
+        self.session_id = store.create_mock_session(
+            "offline" if config.offline else "claude", config.model, asdict(config)
+        )
+        self.finished = False
+
+    # -- where we are ---------------------------------------------------------------------
+
+    @property
+    def current(self) -> Question | None:
+        return self.questions[self.index] if self.index < len(self.questions) else None
+
+    @property
+    def done(self) -> bool:
+        return self.index >= len(self.questions)
+
+    def position(self) -> str:
+        label = f"Question {min(self.index + 1, len(self.questions))} of {len(self.questions)}"
+        return label + (f", follow-up {self.round}" if self.round else "")
+
+    # -- the transcript -------------------------------------------------------------------
+
+    def record_question(self, text: str) -> int:
+        """The interviewer's words for this round (or, offline, the bank question itself)."""
+        question = self.current
+        assert question is not None
+        self.asked = text
+        return self.store.add_mock_turn(self.session_id, question.id, self.round, "question", text)
+
+    def save_answer(self, text: str, seconds: float) -> int:
+        """Written before the answer is sent anywhere: a failed request can never lose it."""
+        question = self.current
+        assert question is not None
+        return self.store.add_mock_turn(self.session_id, question.id, self.round, "answer", text, seconds=seconds)
+
+    def record_grade(self, grade: Grade, seconds: float = 0.0) -> None:
+        """The interviewer's grade; the bank question's grade also goes into the review log as "mock"."""
+        question = self.current
+        assert question is not None
+        self.store.add_mock_turn(
+            self.session_id, question.id, self.round, "feedback", grade_markdown(grade), grade=grade.to_json()
+        )
+        result = self.results[self.index]
+        if self.round == 0:
+            result.tier = grade.tier
+            self.store.record_review(question.id, grade.tier, source="mock", seconds=seconds)
+        else:
+            result.follow_up_tiers.append(grade.tier)
+        result.covered.extend(grade.covered)
+        result.missed.extend(grade.missed)
+        result.factual_errors.extend(grade.factual_errors)
+
+    def record_self_score(self, tier: str, seconds: float = 0.0) -> None:
+        """Offline: the user scored their own answer against the expected answer and rubric."""
+        question = self.current
+        assert question is not None
+        self.store.add_mock_turn(
+            self.session_id,
+            question.id,
+            self.round,
+            "feedback",
+            f"**Self-score: {tier.upper()}**",
+            grade={"tier": tier, "source": "self"},
+        )
+        self.results[self.index].tier = tier
+        self.store.record_review(question.id, tier, source="self", seconds=seconds)
+
+    def note(self, text: str) -> None:
+        question = self.current
+        self.store.add_mock_turn(self.session_id, question.id if question else "", self.round, "notice", text)
+
+    # -- moving on ------------------------------------------------------------------------
+
+    def wants_follow_up(self) -> bool:
+        return not self.config.offline and self.round < self.config.follow_up_rounds
+
+    def next_round(self) -> None:
+        self.round += 1
+
+    def next_question(self) -> None:
+        self.index += 1
+        self.round = 0
+        self.asked = ""
+
+    def skip(self) -> None:
+        if self.current is not None:
+            if self.results[self.index].tier is None and self.round == 0:
+                self.results[self.index].skipped = True
+            self.note("Skipped.")
+            self.next_question()
+
+    def add_usage(self, usage: dict[str, int], cost_usd: float) -> None:
+        self.store.add_mock_usage(self.session_id, usage, cost_usd)
+
+    def finish(self, interrupted: bool = False) -> dict[str, object]:
+        if self.finished:
+            return self.summary()
+        self.finished = True
+        summary = self.summary()
+        status = "interrupted" if interrupted else "completed"
+        self.store.finish_mock_session(self.session_id, status, summary)
+        return summary
+
+    def summary(self) -> dict[str, object]:
+        return summarize(self.results, self.topic_titles)
+
+
+def summarize(results: list[QuestionResult], topic_titles: dict[str, str]) -> dict[str, object]:
+    """Per-question tiers, strengths, gaps and the topics to revisit, from the grades alone."""
+    strengths = _unique(p for r in results if r.tier == "strong" for p in r.covered)[:12]
+    gaps = _unique(p for r in results for p in r.missed)[:12]
+    errors = _unique(e for r in results for e in r.factual_errors)
+    weak_topics = Counter(r.topic_id for r in results if r.tier in ("weak", "ok") or r.skipped)
+    return {
+        "questions": [
+            {"qid": r.qid, "question": r.question, "topic": r.topic_id, "tier": r.tier, "skipped": r.skipped}
+            for r in results
+        ],
+        "strengths": strengths,
+        "gaps": gaps,
+        "factual_errors": errors,
+        "revisit": [topic_titles.get(t, t) for t, _n in weak_topics.most_common()],
+    }
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def summary_markdown(summary: dict[str, object]) -> str:
+    lines = ["## Summary", "", "| # | Question | Result |", "|---|---|---|"]
+    questions: list[dict[str, object]] = summary.get("questions", [])  # type: ignore[assignment]
+    for i, q in enumerate(questions, 1):
+        result = "skipped" if q["skipped"] else str(q["tier"] or "not graded").upper()
+        lines.append(f"| {i} | {str(q['question']).replace('|', '/')} | {result} |")
+    for title, key in (("Strengths", "strengths"), ("Gaps", "gaps"), ("Factual errors", "factual_errors")):
+        items: list[str] = summary.get(key) or []  # type: ignore[assignment]
+        if items:
+            lines += ["", f"**{title}**", *[f"- {s}" for s in items]]
+    revisit: list[str] = summary.get("revisit") or []  # type: ignore[assignment]
+    lines += ["", "**Topics to revisit:** " + (", ".join(revisit) if revisit else "none, well done.")]
+    return "\n".join(lines)
+
+
+def export_markdown(session: MockSessionRecord, turns: list[MockTurnRecord]) -> str:
+    """The whole session as a Markdown file. It never contains the API key: only what the store holds."""
+    started = time.strftime("%Y-%m-%d %H:%M", time.localtime(session.started_at))
+    mode = "self-graded (offline)" if session.mode == "offline" else f"with Claude ({session.model})"
+    lines = [
+        f"# Mock interview, {started}",
+        "",
+        f"- Mode: {mode}",
+        f"- Status: {session.status}",
+        f"- Tokens: {session.input_tokens:,} in, {session.output_tokens:,} out "
+        f"({session.cache_read_tokens:,} read from cache); estimated cost ${session.cost_usd:.4f}",
+        "",
+    ]
+    labels = {"question": "Interviewer", "answer": "You", "feedback": "Feedback", "notice": "Note"}
+    last_qid = None
+    for turn in turns:
+        if turn.qid != last_qid and turn.kind == "question" and turn.round == 0:
+            lines += ["---", ""]
+            last_qid = turn.qid
+        suffix = f" ({turn.seconds:.0f} s)" if turn.kind == "answer" and turn.seconds else ""
+        lines += [f"**{labels.get(turn.kind, turn.kind)}{suffix}:**", "", turn.text, ""]
+    if session.summary:
+        lines += ["---", "", summary_markdown(session.summary)]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def transcript_for_grading(turns: list[MockTurnRecord], qid: str) -> str:
+    """What has been said about one question so far, for the grader's context."""
+    labels = {"question": "Interviewer", "answer": "Candidate", "feedback": "Interviewer feedback"}
+    return "\n\n".join(f"{labels[t.kind]}: {t.text}" for t in turns if t.qid == qid and t.kind in labels)

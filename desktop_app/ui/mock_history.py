@@ -1,0 +1,95 @@
+"""Past mock interviews: a list, the full transcript of the one selected, and export to Markdown."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.render import MarkdownRenderer
+from desktop_app.simulator.session import export_markdown
+
+if TYPE_CHECKING:
+    from desktop_app.core.store import MockSessionRecord, Store
+
+
+def session_label(s: MockSessionRecord) -> str:
+    when = time.strftime("%Y-%m-%d %H:%M", time.localtime(s.started_at))
+    questions: list[dict[str, object]] = s.summary.get("questions", []) if s.summary else []  # type: ignore[assignment]
+    tiers = [str(q.get("tier") or "-")[0].upper() for q in questions]
+    mode = "offline" if s.mode == "offline" else s.model
+    return f"{when} · {mode} · {s.status} · {' '.join(tiers) or 'no answers'}"
+
+
+class MockHistoryDialog(QDialog):
+    def __init__(self, store: Store, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("mockHistoryDialog")
+        self.setWindowTitle("Mock interview history")
+        self.store = store
+        self.renderer = MarkdownRenderer()
+        layout = QVBoxLayout(self)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.sessions = QListWidget()
+        self.sessions.setObjectName("historyList")
+        self.view = QTextBrowser()
+        self.view.setObjectName("historyTranscript")
+        self.view.setOpenLinks(False)
+        splitter.addWidget(self.sessions)
+        splitter.addWidget(self.view)
+        splitter.setSizes([320, 640])
+        layout.addWidget(splitter, 1)
+        row = QHBoxLayout()
+        self.export_button = QPushButton("Export as Markdown…")
+        self.export_button.setObjectName("historyExportButton")
+        self.export_button.clicked.connect(self._export_dialog)
+        close = QPushButton("Close")
+        close.clicked.connect(self.accept)
+        row.addStretch(1)
+        row.addWidget(self.export_button)
+        row.addWidget(close)
+        layout.addLayout(row)
+        self.sessions.currentItemChanged.connect(lambda item, _prev: self._show(item))
+        for s in store.mock_sessions():
+            item = QListWidgetItem(session_label(s))
+            item.setData(Qt.ItemDataRole.UserRole, s.id)
+            self.sessions.addItem(item)
+        self.export_button.setEnabled(self.sessions.count() > 0)
+        if self.sessions.count():
+            self.sessions.setCurrentRow(0)
+        else:
+            self.view.setPlainText("No mock interviews yet. Start one with Ctrl+M.")
+        self.resize(1000, 640)
+
+    def markdown(self, session_id: int) -> str:
+        session = self.store.mock_session(session_id)
+        assert session is not None
+        return export_markdown(session, self.store.mock_turns(session_id))
+
+    def _show(self, item: QListWidgetItem | None) -> None:
+        if item is not None:
+            self.view.setHtml(self.renderer.render(self.markdown(item.data(Qt.ItemDataRole.UserRole))))
+
+    def export_to(self, path: Path) -> None:
+        item = self.sessions.currentItem()
+        if item is not None:
+            path.write_text(self.markdown(item.data(Qt.ItemDataRole.UserRole)), encoding="utf-8")
+
+    def _export_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export mock interview", "mock-interview.md", "Markdown (*.md)")
+        if path:
+            self.export_to(Path(path))

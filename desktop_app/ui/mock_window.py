@@ -1,0 +1,523 @@
+"""The mock-interview window: a streamed transcript, an answer editor, a clock, and the controls.
+
+With Claude, every request goes through the WorkerHost's thread and comes back as signals; offline,
+the user grades each answer against the expected answer and rubric. Both end in the same summary.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut, QTextCursor
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.render import MarkdownRenderer
+from desktop_app.simulator.client import GradeRequest, QuestionContext, Reply
+from desktop_app.simulator.grading import grade_markdown
+from desktop_app.simulator.prompts import question_context
+from desktop_app.simulator.session import MockInterview, export_markdown, summary_markdown, transcript_for_grading
+from desktop_app.simulator.worker import Request, WorkerHost
+
+if TYPE_CHECKING:
+    from desktop_app.core.store import Store
+
+RENDER_INTERVAL_MS = 30  # streamed text is re-rendered at most this often; the first piece at once
+LABELS = {"question": "Interviewer", "answer": "You", "feedback": "Interviewer", "notice": "", "reference": "Reference"}
+
+
+class Transcript(QTextBrowser):
+    """Finished messages are appended once; only the message being streamed is re-rendered."""
+
+    def __init__(self, renderer: MarkdownRenderer, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("transcriptView")
+        self.setAccessibleName("Interview transcript")
+        self.setOpenLinks(False)
+        self.renderer = renderer
+        self._stream_start: int | None = None
+        self._stream_label = ""
+        self.streamed_text = ""
+
+    def loadResource(self, type: int, name: object) -> object:  # noqa: A002, N802 (Qt API)
+        return None  # nothing in a transcript is ever fetched
+
+    def _html(self, label: str, markdown: str) -> str:
+        head = f"<p style='margin-bottom:0'><b>{label}</b></p>" if label else ""
+        return f"{head}{self.renderer.render(markdown)}<p></p>"
+
+    def append_message(self, kind: str, markdown: str, label: str | None = None) -> None:
+        at_bottom = self._at_bottom()
+        cursor = QTextCursor(self.document())
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        cursor.insertHtml(self._html(LABELS.get(kind, "") if label is None else label, markdown))
+        if at_bottom:
+            self._scroll_down()
+
+    def begin_stream(self, label: str) -> None:
+        cursor = QTextCursor(self.document())
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        self._stream_start = cursor.position()
+        self._stream_label = label
+        self.streamed_text = ""
+        self.update_stream("…")
+
+    def update_stream(self, markdown: str) -> None:
+        if self._stream_start is None:
+            return
+        at_bottom = self._at_bottom()
+        self.streamed_text = markdown
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self._stream_start)
+        cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
+        cursor.removeSelectedText()
+        cursor.insertHtml(self._html(self._stream_label, markdown))
+        if at_bottom:
+            self._scroll_down()
+
+    def end_stream(self, markdown: str | None = None) -> None:
+        if markdown is not None:
+            self.update_stream(markdown)
+        self._stream_start = None
+
+    def _at_bottom(self) -> bool:
+        bar = self.verticalScrollBar()
+        return bar.value() >= bar.maximum() - 4
+
+    def _scroll_down(self) -> None:
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.maximum())
+
+
+class _CtrlEnter(QObject):
+    """Ctrl+Enter in the answer editor sends; plain Enter stays a newline."""
+
+    def __init__(self, callback: object, parent: QObject):
+        super().__init__(parent)
+        self._callback = callback
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and (
+                event.modifiers() & Qt.KeyboardModifier.ControlModifier
+            ):
+                self._callback()  # type: ignore[operator]
+                return True
+        return False
+
+
+class MockInterviewWindow(QMainWindow):
+    """States: asking (interviewer streaming), answering, grading (streaming), self_scoring (offline),
+    fault (a request failed: Retry resends it), finished (summary shown)."""
+
+    stateChanged = Signal(str)
+    sessionFinished = Signal(int)  # session id
+
+    def __init__(self, store: Store, interview: MockInterview, host: WorkerHost | None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.interview = interview
+        self.host = host
+        self.offline = host is None
+        self.state = ""
+        self.setObjectName("mockInterviewWindow")
+        self.setAccessibleName("Mock interview")
+        self.setWindowTitle(
+            "Mock interview" + (" (self-graded)" if self.offline else f" with {interview.config.model}")
+        )
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+        self.renderer = MarkdownRenderer()
+        self._pending: Request | None = None
+        self._retry: object = None
+        self._answer_started = time.monotonic()
+        self._answer_seconds = 0.0
+        self._pending_text: str | None = None
+        self._tokens = {"input_tokens": 0, "output_tokens": 0, "cache_read_input_tokens": 0}
+        self._cost = 0.0
+        self._build()
+        if host is not None:
+            host.worker.text.connect(self._on_text)
+            host.worker.done.connect(self._on_done)
+            host.worker.failed.connect(self._on_failed)
+        self._clock = QTimer(self, interval=1000)
+        self._clock.timeout.connect(self._tick)
+        self._render_timer = QTimer(self, singleShot=True, interval=RENDER_INTERVAL_MS)
+        self._render_timer.timeout.connect(self._flush_stream)
+        self.resize(980, 760)
+
+    # -- construction --------------------------------------------------------------------
+
+    def _build(self) -> None:
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        top = QHBoxLayout()
+        self.position_label = QLabel()
+        self.position_label.setObjectName("positionLabel")
+        self.clock_label = QLabel("00:00")
+        self.clock_label.setObjectName("clockLabel")
+        self.clock_label.setAccessibleName("Time on this answer")
+        self.usage_label = QLabel("" if self.offline else "0 tokens · $0.0000 (est.)")
+        self.usage_label.setObjectName("usageLabel")
+        top.addWidget(self.position_label)
+        top.addStretch(1)
+        top.addWidget(self.clock_label)
+        top.addSpacing(16)
+        top.addWidget(self.usage_label)
+        layout.addLayout(top)
+
+        self.transcript = Transcript(self.renderer)
+        self.summary_view = QTextBrowser()
+        self.summary_view.setObjectName("sessionSummary")
+        self.summary_view.setAccessibleName("Session summary")
+        self.summary_view.hide()
+
+        self.fault_bar = QFrame()
+        self.fault_bar.setObjectName("faultBar")
+        self.fault_bar.setStyleSheet("QFrame#faultBar { border: 1px solid #d0443e; border-radius: 4px; }")
+        fault_layout = QHBoxLayout(self.fault_bar)
+        self.fault_label = QLabel()
+        self.fault_label.setObjectName("faultMessage")
+        self.fault_label.setWordWrap(True)
+        self.retry_button = QPushButton("Retry")
+        self.retry_button.setObjectName("retryButton")
+        self.retry_button.clicked.connect(self.retry)
+        fault_layout.addWidget(self.fault_label, 1)
+        fault_layout.addWidget(self.retry_button)
+        self.fault_bar.hide()
+
+        self.self_score_bar = QFrame()
+        self.self_score_bar.setObjectName("selfScoreBar")
+        score_layout = QHBoxLayout(self.self_score_bar)
+        score_layout.addWidget(QLabel("Score your answer against the reference:"))
+        self.self_score_buttons: dict[str, QPushButton] = {}
+        for tier, name, key in (
+            ("weak", "selfScoreWeak", "1"),
+            ("ok", "selfScoreOk", "2"),
+            ("strong", "selfScoreStrong", "3"),
+        ):
+            button = QPushButton(f"{tier.capitalize() if tier != 'ok' else 'OK'} ({key})")
+            button.setObjectName(name)
+            button.clicked.connect(lambda _c=False, t=tier: self.self_score(t))
+            score_layout.addWidget(button)
+            self.self_score_buttons[tier] = button
+        self.self_score_bar.hide()
+
+        self.answer_edit = QPlainTextEdit()
+        self.answer_edit.setObjectName("answerEdit")
+        self.answer_edit.setAccessibleName("Your answer")
+        self.answer_edit.setPlaceholderText("Type your answer. Ctrl+Enter sends.")
+        self.answer_edit.installEventFilter(_CtrlEnter(self.send_answer, self))
+
+        buttons = QHBoxLayout()
+        self.send_button = QPushButton("Send (Ctrl+Enter)")
+        self.send_button.setObjectName("sendAnswerButton")
+        self.send_button.clicked.connect(self.send_answer)
+        self.skip_button = QPushButton("Skip question")
+        self.skip_button.setObjectName("skipButton")
+        self.skip_button.clicked.connect(self.skip)
+        self.stop_button = QPushButton("Stop reply")
+        self.stop_button.setObjectName("stopButton")
+        self.stop_button.clicked.connect(self.stop_reply)
+        self.end_button = QPushButton("End session")
+        self.end_button.setObjectName("endButton")
+        self.end_button.clicked.connect(self.end_session)
+        self.export_button = QPushButton("Export as Markdown…")
+        self.export_button.setObjectName("exportButton")
+        self.export_button.clicked.connect(self.export_dialog)
+        self.export_button.hide()
+        for b in (self.send_button, self.skip_button, self.stop_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        buttons.addWidget(self.export_button)
+        buttons.addWidget(self.end_button)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.transcript)
+        splitter.addWidget(self.summary_view)
+        splitter.addWidget(self.answer_edit)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(2, 1)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.fault_bar)
+        layout.addWidget(self.self_score_bar)
+        layout.addLayout(buttons)
+        self.setCentralWidget(body)
+        for key, tier in (("1", "weak"), ("2", "ok"), ("3", "strong")):
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.activated.connect(lambda t=tier: self.self_score(t) if self.state == "self_scoring" else None)
+
+    # -- the flow ------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.transcript.append_message(
+            "notice",
+            f"*{len(self.interview.questions)} questions"
+            + (
+                ", self-graded: answer, then compare with the reference.*"
+                if self.offline
+                else f", with {self.interview.config.model}.*"
+            ),
+            label="",
+        )
+        self.ask_current()
+
+    def _set_state(self, state: str) -> None:
+        self.state = state
+        answering = state == "answering"
+        streaming = state in ("asking", "grading")
+        self.answer_edit.setReadOnly(not answering)
+        self.send_button.setEnabled(answering)
+        self.skip_button.setEnabled(state in ("answering", "fault", "self_scoring"))
+        self.stop_button.setEnabled(streaming)
+        self.self_score_bar.setVisible(state == "self_scoring")
+        if state != "fault":
+            self.fault_bar.hide()
+        self.position_label.setText("" if state == "finished" else self.interview.position())
+        if state == "self_scoring":
+            self.self_score_buttons["ok"].setFocus()  # off the editor, so 1 / 2 / 3 score instead of typing
+        if answering:
+            self._answer_started = time.monotonic()
+            self._clock.start()
+            self._tick()
+            self.answer_edit.setFocus()
+        else:
+            self._clock.stop()
+        self.stateChanged.emit(state)
+
+    def _context(self) -> QuestionContext:
+        q = self.interview.current
+        assert q is not None
+        return QuestionContext(question_context(q, self.interview.topic_titles.get(q.topic_id, q.topic_id)))
+
+    def ask_current(self) -> None:
+        if self.interview.done:
+            self.finish()
+            return
+        question = self.interview.current
+        assert question is not None
+        if self.offline:
+            self.interview.record_question(question.question)
+            self.transcript.append_message("question", f"**{question.question}**")
+            self._set_state("answering")
+            return
+        self.transcript.begin_stream("Interviewer")
+        self._submit(Request("ask", model=self.interview.config.model, context=self._context()), self.ask_current_retry)
+        self._set_state("asking")
+
+    def ask_current_retry(self) -> None:
+        self.transcript.begin_stream("Interviewer")
+        self._submit(Request("ask", model=self.interview.config.model, context=self._context()), self.ask_current_retry)
+        self._set_state("asking")
+
+    def _submit(self, request: Request, retry: object) -> None:
+        assert self.host is not None
+        self._pending = request
+        self._retry = retry
+        self.host.submit(request)
+
+    def send_answer(self) -> None:
+        if self.state != "answering":
+            return
+        text = self.answer_edit.toPlainText().strip()
+        if not text:
+            self.statusBar().showMessage("Type an answer first (or skip the question).", 3000)
+            return
+        self._answer_seconds = time.monotonic() - self._answer_started
+        self.interview.save_answer(text, self._answer_seconds)  # saved before it goes anywhere
+        self.transcript.append_message("answer", text)
+        self.answer_edit.clear()
+        self._last_answer = text
+        if self.offline:
+            self._show_reference()
+            self._set_state("self_scoring")
+            return
+        self._grade(text)
+
+    def _grade(self, answer: str) -> None:
+        question = self.interview.current
+        assert question is not None
+        turns = self.store.mock_turns(self.interview.session_id)
+        earlier = turns[:-1] if turns and turns[-1].kind == "answer" else turns
+        request = GradeRequest(
+            transcript=transcript_for_grading(earlier, question.id),
+            asked=self.interview.asked,
+            answer=answer,
+            round=self.interview.round,
+            max_rounds=self.interview.config.follow_up_rounds,
+        )
+        self.transcript.begin_stream("Interviewer")
+        self._submit(
+            Request("grade", model=self.interview.config.model, context=self._context(), grade=request),
+            lambda: self._grade(answer),
+        )
+        self._set_state("grading")
+
+    def _show_reference(self) -> None:
+        q = self.interview.current
+        assert q is not None
+        rubric = f"\n\n**Rubric**\n\n- *Strong:* {q.rubric.strong}\n- *OK:* {q.rubric.ok}\n- *Weak:* {q.rubric.weak}"
+        self.transcript.append_message("reference", q.answer + rubric, label="Expected answer")
+
+    def self_score(self, tier: str) -> None:
+        if self.state != "self_scoring":
+            return
+        self.interview.record_self_score(tier, self._answer_seconds)
+        self.transcript.append_message("notice", f"*You scored this answer **{tier.upper()}**.*", label="")
+        self.interview.next_question()
+        self.ask_current()
+
+    def skip(self) -> None:
+        if self.state not in ("answering", "fault", "self_scoring"):
+            return
+        self.transcript.append_message("notice", "*Skipped.*", label="")
+        self.interview.skip()
+        self.ask_current()
+
+    def stop_reply(self) -> None:
+        if self.host is not None and self.state in ("asking", "grading"):
+            self.host.stop_reply()
+
+    def retry(self) -> None:
+        if self.state == "fault" and callable(self._retry):
+            self._retry()
+
+    def end_session(self) -> None:
+        if self.state == "finished":
+            self.close()
+            return
+        self.stop_reply()
+        self.finish(interrupted=not self.interview.done)
+
+    def finish(self, interrupted: bool = False) -> None:
+        summary = self.interview.finish(interrupted=interrupted)
+        self._set_state("finished")
+        self.answer_edit.hide()
+        self.summary_view.show()
+        status = "Session ended early." if interrupted else "Session complete."
+        self.summary_view.setHtml(self.renderer.render(f"*{status}*\n\n" + summary_markdown(summary)))
+        self.end_button.setText("Close")
+        self.export_button.show()
+        self.sessionFinished.emit(self.interview.session_id)
+
+    # -- replies from the worker ---------------------------------------------------------
+
+    def _mine(self, request_id: int) -> bool:
+        return self._pending is not None and self._pending.id == request_id
+
+    def _on_text(self, request_id: int, text: str) -> None:
+        if not self._mine(request_id):
+            return
+        first = self._pending_text is None and self.transcript.streamed_text in ("", "…")
+        self._pending_text = text
+        if first:
+            self._flush_stream()  # the first words appear at once
+        elif not self._render_timer.isActive():
+            self._render_timer.start()
+
+    def _flush_stream(self) -> None:
+        if self._pending_text is not None:
+            self.transcript.update_stream(self._pending_text)
+            self._pending_text = None
+
+    def _on_done(self, request_id: int, reply: object) -> None:
+        if not self._mine(request_id) or not isinstance(reply, Reply):
+            return
+        self._render_timer.stop()
+        self._pending_text = None
+        self._pending = None
+        if reply.usage:
+            self._count_usage(reply)
+        if self.state == "asking":
+            text = reply.text.strip() or (self.interview.current.question if self.interview.current else "")
+            self.transcript.end_stream(text + ("\n\n*(stopped)*" if reply.stopped else ""))
+            self.interview.record_question(text)
+            self._set_state("answering")
+        elif self.state == "grading":
+            if reply.stopped or reply.grade is None:
+                self.transcript.end_stream((reply.text or "…") + "\n\n*(stopped: no grade recorded)*")
+                self.interview.note("Grading stopped by the user; no grade recorded.")
+                self._fault("Reply stopped. Press Retry to have this answer graded, or skip the question.")
+                return
+            self.transcript.end_stream(grade_markdown(reply.grade))
+            self.interview.record_grade(reply.grade, self._answer_seconds)
+            if self.interview.wants_follow_up():
+                self.interview.next_round()
+                follow_up = reply.grade.follow_up
+                self.interview.record_question(follow_up)
+                self.transcript.append_message("question", f"**Follow-up:** {follow_up}")
+                self._set_state("answering")
+            else:
+                self.interview.next_question()
+                self.ask_current()
+
+    def _on_failed(self, request_id: int, kind: str, message: str, partial: str) -> None:
+        if not self._mine(request_id):
+            return
+        self._render_timer.stop()
+        self._pending_text = None
+        self._pending = None
+        kept = (partial + "\n\n") if partial else ""
+        self.transcript.end_stream(kept + f"*({message})*")
+        self.interview.note(f"{kind}: {message}")
+        self._fault(message)
+
+    def _fault(self, message: str) -> None:
+        self.fault_label.setText(message)
+        self._set_state("fault")
+        self.fault_bar.show()
+
+    def _count_usage(self, reply: Reply) -> None:
+        for key in self._tokens:
+            self._tokens[key] += reply.usage.get(key, 0)
+        self._cost += reply.cost_usd
+        self.interview.add_usage(reply.usage, reply.cost_usd)
+        total = self._tokens["input_tokens"] + self._tokens["output_tokens"]
+        cached = self._tokens["cache_read_input_tokens"]
+        self.usage_label.setText(f"{total:,} tokens ({cached:,} cached) · ${self._cost:.4f} (est.)")
+
+    def _tick(self) -> None:
+        elapsed = int(time.monotonic() - self._answer_started)
+        text = f"{elapsed // 60:02d}:{elapsed % 60:02d}"
+        limit = self.interview.config.time_limit_s
+        if limit:
+            text += f" / {limit // 60:02d}:{limit % 60:02d}"
+            over = elapsed > limit
+            self.clock_label.setStyleSheet("color: #d0443e; font-weight: bold" if over else "")
+            if over:
+                text += "  (over time: keep going, but wrap up)"
+        self.clock_label.setText(text)
+
+    # -- export and shutdown -------------------------------------------------------------
+
+    def export_to(self, path: str) -> None:
+        session = self.store.mock_session(self.interview.session_id)
+        assert session is not None
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(export_markdown(session, self.store.mock_turns(self.interview.session_id)))
+
+    def export_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export mock interview", "mock-interview.md", "Markdown (*.md)")
+        if path:
+            self.export_to(path)
+            self.statusBar().showMessage(f"Exported to {path}", 4000)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        # Stop, then wait; the session is saved as interrupted if it was not finished.
+        if self.state != "finished":
+            self.interview.finish(interrupted=True)
+        if self.host is not None:
+            self.host.shutdown()
+        super().closeEvent(event)

@@ -1,0 +1,153 @@
+"""The SDK client against a real local HTTP server speaking the Messages API: replies, grades, every fault, stop."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from desktop_app.simulator.client import CancelToken, GradeRequest, InterviewerClient, InterviewError, QuestionContext
+from tests.simulator.fake_anthropic import GOOD_GRADE, FakeAnthropic, Script
+
+CONTEXT = QuestionContext("Question: explain bias and variance. Expected answer: ...")
+GRADE = GradeRequest(transcript="", asked="Explain bias and variance.", answer="Bias is ...", round=0, max_rounds=1)
+
+
+@pytest.fixture
+def client() -> Iterator[Callable[[], InterviewerClient]]:
+    made: list[InterviewerClient] = []
+
+    def make() -> InterviewerClient:
+        made.append(InterviewerClient("sk-ant-test", max_retries=1, timeout=10))
+        return made[-1]
+
+    yield make
+    for c in made:
+        c.close()
+
+
+def test_ask_streams_text_and_sends_the_cached_context(
+    client: Callable[[], InterviewerClient], fake: FakeAnthropic
+) -> None:
+    fake.push(Script("text", text="Let us begin: what do bias and variance mean to you?"))
+    seen: list[str] = []
+    reply = client().ask(CONTEXT, seen.append, CancelToken())
+    assert reply.text == "Let us begin: what do bias and variance mean to you?"
+    assert len(seen) > 3 and seen[-1] == reply.text and seen[0] != reply.text  # it streamed
+    request = fake.requests[-1]
+    assert request["stream"] is True
+    assert request["system"][1]["cache_control"] == {"type": "ephemeral"}
+    assert "explain bias and variance" in request["system"][1]["text"]
+    headers = fake.headers[-1]
+    assert "sk-ant-test" in (headers.get("x-api-key", "") + headers.get("authorization", ""))
+    assert reply.usage["input_tokens"] == 120 and reply.cost_usd > 0
+
+
+def test_grade_is_a_forced_tool_call_parsed_into_a_grade(
+    client: Callable[[], InterviewerClient], fake: FakeAnthropic
+) -> None:
+    fake.push(Script("tool", tool_input=GOOD_GRADE))
+    seen: list[str] = []
+    reply = client().grade(CONTEXT, GRADE, seen.append, CancelToken())
+    assert reply.grade is not None and reply.grade.tier == "ok"
+    assert reply.grade.missed == ("how model capacity moves the balance",)
+    assert seen and GOOD_GRADE["feedback"].startswith(seen[0][:5])  # feedback streamed from the partial JSON
+    request = fake.requests[-1]
+    assert request["tool_choice"] == {"type": "tool", "name": "record_grade"}
+    assert "Bias is ..." in request["messages"][0]["content"]
+
+
+@pytest.mark.parametrize(
+    ("status", "kind", "words"),
+    [
+        (401, "auth", "rejected (401)"),
+        (429, "rate_limit", "rate limiting"),
+        (529, "overloaded", "overloaded"),
+        (500, "server", "server error (500)"),
+        (503, "server", "server error (503)"),
+        (404, "request", "Check the model name"),
+    ],
+)
+def test_http_errors_become_clear_messages(
+    client: Callable[[], InterviewerClient], fake: FakeAnthropic, status: int, kind: str, words: str
+) -> None:
+    fake.default = Script("error", status=status, text="scripted failure")
+    with pytest.raises(InterviewError) as err:
+        client().ask(CONTEXT, lambda _t: None, CancelToken())
+    assert err.value.kind == kind and words in err.value.message
+    if status in (429, 529, 500, 503):
+        assert len(fake.requests) == 2  # the SDK retried once (max_retries=1) before giving up
+
+
+def test_stream_cut_off_keeps_what_arrived(client: Callable[[], InterviewerClient], fake: FakeAnthropic) -> None:
+    fake.push(Script("cut", text="one two three four five six seven", cut_after=3))
+    with pytest.raises(InterviewError) as err:
+        client().ask(CONTEXT, lambda _t: None, CancelToken())
+    assert err.value.kind == "cut_off" and "cut off" in err.value.message
+    assert err.value.partial.startswith("one two three")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        '{"tier": "excellent", "covered": [], "missed": [], "factual_errors": [], "feedback": "x", "follow_up": "y"}',
+        '{"tier": "ok", "covered": [], "missed": [], "factual_errors": []}',
+        '{"tier": "ok", "covered": "not a list", "missed": [], "factual_errors": [], "feedback": "x", "follow_up": "y"}',
+        '{"tier": "ok", "feedback": ',
+    ],
+)
+def test_an_unusable_grade_is_reported_never_guessed(
+    client: Callable[[], InterviewerClient], fake: FakeAnthropic, raw: str
+) -> None:
+    fake.push(Script("tool", raw_tool_json=raw))
+    with pytest.raises(InterviewError) as err:
+        client().grade(CONTEXT, GRADE, lambda _t: None, CancelToken())
+    assert err.value.kind in ("bad_grade", "cut_off")
+    assert "grade could not be read" in err.value.message or "cut off" in err.value.message
+
+
+def test_no_network_is_a_network_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", f"http://127.0.0.1:{port}")
+    with InterviewerClient("sk", max_retries=0, timeout=5) as c, pytest.raises(InterviewError) as err:
+        c.ask(CONTEXT, lambda _t: None, CancelToken())
+    assert err.value.kind == "network" and "Could not reach the API" in err.value.message
+
+
+def test_stop_mid_stream_returns_within_200_ms_with_the_text_so_far(
+    client: Callable[[], InterviewerClient], fake: FakeAnthropic
+) -> None:
+    fake.push(Script("text", text=" ".join(f"w{i}" for i in range(400)), delay=0.02))
+    token = CancelToken()
+    seen: list[str] = []
+    stopped_at: list[float] = []
+
+    def stop_when_streaming() -> None:
+        while len(seen) < 5:
+            time.sleep(0.005)
+        stopped_at.append(time.perf_counter())
+        token.cancel()
+
+    threading.Thread(target=stop_when_streaming, daemon=True).start()
+    reply = client().ask(CONTEXT, seen.append, token)
+    elapsed = time.perf_counter() - stopped_at[0]
+    assert reply.stopped and reply.text.startswith("w0 w1 w2 w3")
+    assert elapsed < 0.2
+
+
+def test_stop_while_the_server_is_silent(client: Callable[[], InterviewerClient], fake: FakeAnthropic) -> None:
+    fake.push(Script("hang"))
+    token = CancelToken()
+    threading.Timer(0.2, token.cancel).start()
+    start = time.perf_counter()
+    reply = client().ask(CONTEXT, lambda _t: None, token)
+    assert reply.stopped and time.perf_counter() - start < 0.2 + 0.2
+
+
+def test_models_come_from_the_models_api(client: Callable[[], InterviewerClient], fake: FakeAnthropic) -> None:
+    assert client().list_models() == ["claude-sonnet-5-5", "claude-haiku-5-5"]

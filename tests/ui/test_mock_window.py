@@ -1,0 +1,295 @@
+"""Mock interviews through the GUI: the real SDK in a worker thread against the local fake API."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QPlainTextEdit, QPushButton, QTextBrowser
+from pytestqt.qtbot import QtBot
+
+from desktop_app.app import create_window
+from desktop_app.simulator.session import MockConfig
+from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.mock_window import MockInterviewWindow
+from tests.simulator.fake_anthropic import GOOD_GRADE, FakeAnthropic, Script
+
+STRONG = {**GOOD_GRADE, "tier": "strong", "feedback": "Excellent, complete answer.", "follow_up": "And in production?"}
+SLOW_START = 15_000  # ms: the first request imports anthropic in the worker thread
+
+
+def main_window(qtbot: QtBot, data_dir: Path) -> MainWindow:
+    window = create_window(data_dir)
+    assert isinstance(window, MainWindow)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def start(qtbot: QtBot, window: MainWindow, config: MockConfig) -> MockInterviewWindow:
+    mock = window.begin_mock(config)
+    assert mock is not None
+    qtbot.addWidget(mock)
+    return mock
+
+
+def wait_state(qtbot: QtBot, mock: MockInterviewWindow, state: str, timeout: int = 10_000) -> None:
+    qtbot.waitUntil(lambda: mock.state == state, timeout=timeout)
+
+
+def answer(qtbot: QtBot, mock: MockInterviewWindow, text: str) -> None:
+    edit = mock.findChild(QPlainTextEdit, "answerEdit")
+    qtbot.keyClicks(edit, text)
+    qtbot.keyClick(edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+
+def test_full_session_with_claude_end_to_end(qtbot: QtBot, data_dir: Path, fake: FakeAnthropic, tmp_path: Path) -> None:
+    window = main_window(qtbot, data_dir)
+    fake.push(
+        Script("text", text="Let us start. How would you explain this?"),
+        Script("tool", tool_input=GOOD_GRADE),
+        Script("tool", tool_input=STRONG),
+        Script("text", text="Second question now."),
+        Script("tool", tool_input=STRONG),
+    )
+    mock = start(qtbot, window, MockConfig(count=2, model="claude-sonnet-5-5", follow_up_rounds=1, time_limit_s=120))
+    assert mock.objectName() == "mockInterviewWindow"
+    wait_state(qtbot, mock, "answering", SLOW_START)
+    transcript = mock.findChild(QTextBrowser, "transcriptView")
+    assert "Let us start. How would you explain this?" in transcript.toPlainText()
+    assert "/ 02:00" in mock.clock_label.text()
+    first, second = (q.id for q in mock.interview.questions)
+
+    with qtbot.waitSignal(mock.stateChanged, check_params_cb=lambda s: s == "answering", timeout=10_000):
+        answer(qtbot, mock, "Bias is systematic error; variance is sensitivity to the sample.")
+    assert "Grade: OK" in transcript.toPlainText()
+    assert "Follow-up:" in transcript.toPlainText() and mock.interview.round == 1
+
+    with qtbot.waitSignal(mock.stateChanged, check_params_cb=lambda s: s == "answering", timeout=10_000):
+        answer(qtbot, mock, "Plot training and validation error against training size.")
+    assert "Second question now." in transcript.toPlainText() and mock.interview.index == 1
+
+    # One follow-up round allowed, but this time end the session after the first grade instead.
+    edit = mock.findChild(QPlainTextEdit, "answerEdit")
+    qtbot.keyClicks(edit, "Second answer.")
+    with qtbot.waitSignal(mock.stateChanged, check_params_cb=lambda s: s == "answering", timeout=10_000):
+        qtbot.mouseClick(mock.findChild(QPushButton, "sendAnswerButton"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(mock.findChild(QPushButton, "endButton"), Qt.MouseButton.LeftButton)
+    assert mock.state == "finished"
+    summary = mock.findChild(QTextBrowser, "sessionSummary")
+    assert summary.isVisible() and "OK" in summary.toPlainText() and "STRONG" in summary.toPlainText()
+
+    store = window.store
+    assert store is not None
+    mock_reviews = [(r.qid, r.score) for r in store.reviews() if r.source == "mock"]
+    assert mock_reviews == [(first, "ok"), (second, "strong")]
+    session = store.mock_session(mock.interview.session_id)
+    assert session is not None and session.status == "interrupted"  # ended before the last follow-up
+    assert session.input_tokens == 5 * 120 and session.output_tokens == 5 * 40 and session.cost_usd > 0
+    assert "tokens" in mock.usage_label.text() and "$" in mock.usage_label.text()
+
+    # Every request carried the cacheable question context and a forced grade tool where grading.
+    assert all(r["system"][1]["cache_control"] == {"type": "ephemeral"} for r in fake.requests)
+    assert [r.get("tool_choice", {}).get("name") for r in fake.requests] == [
+        None,
+        "record_grade",
+        "record_grade",
+        None,
+        "record_grade",
+    ]
+
+    export = tmp_path / "session.md"
+    mock.export_to(str(export))
+    text = export.read_text(encoding="utf-8")
+    assert "Bias is systematic error" in text and "Grade: STRONG" in text and "## Summary" in text
+    assert "sk-ant-test-key-never-stored" not in text
+    # The key is nowhere in MLPrep's files either.
+    for path in data_dir.rglob("*"):
+        if path.is_file():
+            assert b"sk-ant-test-key-never-stored" not in path.read_bytes(), path
+
+    # The question view shows the interviewer's grade beside the user's own score.
+    window.search_box.setText("")
+    window.refresh_list(keep_qid=first)
+    assert "Interviewer's grade: <b>OK</b>" in window.rubric_panel.last_label.text()
+
+
+FAULTS = [
+    (Script("error", status=401), "rejected (401)"),
+    (Script("error", status=429), "rate limiting"),
+    (Script("error", status=529), "overloaded"),
+    (Script("error", status=500), "server error (500)"),
+    (Script("cut", tool_input=GOOD_GRADE, cut_after=4), "cut off mid-stream"),
+    (
+        Script(
+            "tool",
+            raw_tool_json='{"tier": "superb", "covered": [], "missed": [], "factual_errors": [], "feedback": "x", "follow_up": "y"}',
+        ),
+        "grade could not be read",
+    ),
+]
+
+
+@pytest.mark.parametrize(("failure", "message"), FAULTS, ids=["401", "429", "529", "500", "cut", "bad-grade"])
+def test_each_fault_keeps_the_answer_and_retry_resends_it(
+    qtbot: QtBot, data_dir: Path, fake: FakeAnthropic, failure: Script, message: str
+) -> None:
+    window = main_window(qtbot, data_dir)
+    fake.push(Script("text", text="Question one, please answer."))
+    mock = start(qtbot, window, MockConfig(count=1, model="claude-sonnet-5-5", follow_up_rounds=0))
+    wait_state(qtbot, mock, "answering", SLOW_START)
+    fake.default = failure  # every attempt fails, including the SDK's own retries
+    answer(qtbot, mock, "My carefully typed answer.")
+    wait_state(qtbot, mock, "fault")
+    assert message in mock.fault_label.text()
+    assert mock.fault_bar.isVisible() and mock.retry_button.isEnabled()
+    store = window.store
+    assert store is not None
+    answers = [t.text for t in store.mock_turns(mock.interview.session_id) if t.kind == "answer"]
+    assert answers == ["My carefully typed answer."]  # saved before it was sent
+    assert not [r for r in store.reviews() if r.source == "mock"]  # nothing guessed
+    fake.default = None
+    fake.push(Script("tool", tool_input=STRONG))
+    requests_before = len(fake.requests)
+    qtbot.mouseClick(mock.retry_button, Qt.MouseButton.LeftButton)
+    wait_state(qtbot, mock, "finished")
+    assert "My carefully typed answer." in fake.requests[requests_before]["messages"][0]["content"]
+    assert [r.source for r in store.reviews()] == ["mock"]
+
+
+def test_no_key_says_what_to_do_and_the_session_can_still_end(
+    qtbot: QtBot, data_dir: Path, fake: FakeAnthropic, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("ANTHROPIC_API_KEY")
+    window = main_window(qtbot, data_dir)
+    mock = start(qtbot, window, MockConfig(count=1, model="claude-sonnet-5-5"))
+    wait_state(qtbot, mock, "fault", SLOW_START)
+    assert "No API key" in mock.fault_label.text() and "offline mock" in mock.fault_label.text()
+    assert fake.requests == []
+    mock.end_session()
+    assert mock.state == "finished"
+    assert window.store is not None and window.store.mock_session(mock.interview.session_id).status == "interrupted"  # type: ignore[union-attr]
+
+
+def test_network_down_is_reported(qtbot: QtBot, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-test")
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", "http://127.0.0.1:9")  # nothing listens there
+    window = main_window(qtbot, data_dir)
+    mock = start(qtbot, window, MockConfig(count=1, model="claude-sonnet-5-5"))
+    wait_state(qtbot, mock, "fault", 30_000)
+    assert "Could not reach the API" in mock.fault_label.text()
+
+
+def test_stop_mid_stream_keeps_the_text_within_200_ms(qtbot: QtBot, data_dir: Path, fake: FakeAnthropic) -> None:
+    window = main_window(qtbot, data_dir)
+    words = " ".join(f"word{i}" for i in range(500))
+    fake.push(Script("text", text=words, delay=0.02))
+    mock = start(qtbot, window, MockConfig(count=1, model="claude-sonnet-5-5"))
+    qtbot.waitUntil(lambda: "word5" in mock.transcript.toPlainText(), timeout=SLOW_START)
+    stop = mock.findChild(QPushButton, "stopButton")
+    assert stop.isEnabled()
+    started = time.perf_counter()
+    with qtbot.waitSignal(mock.stateChanged, check_params_cb=lambda s: s == "answering", timeout=2000):
+        qtbot.mouseClick(stop, Qt.MouseButton.LeftButton)
+    assert time.perf_counter() - started < 0.2
+    text = mock.transcript.toPlainText()
+    assert "word0 word1 word2 word3 word4 word5" in text and "(stopped)" in text and "word499" not in text
+
+
+def test_closing_mid_stream_ends_cleanly_and_saves_as_interrupted(
+    qtbot: QtBot, data_dir: Path, fake: FakeAnthropic
+) -> None:
+    window = main_window(qtbot, data_dir)
+    fake.push(Script("text", text=" ".join(f"w{i}" for i in range(500)), delay=0.02))
+    mock = start(qtbot, window, MockConfig(count=1, model="claude-sonnet-5-5"))
+    qtbot.waitUntil(lambda: "w3" in mock.transcript.toPlainText(), timeout=SLOW_START)
+    host = mock.host
+    assert host is not None
+    started = time.perf_counter()
+    mock.close()  # qt_log_level_fail would catch "QThread: Destroyed while thread is still running"
+    assert time.perf_counter() - started < 1.0
+    assert host.worker_thread.isFinished()
+    assert window.store is not None
+    assert window.store.mock_session(mock.interview.session_id).status == "interrupted"  # type: ignore[union-attr]
+
+
+def test_quitting_the_app_mid_stream_stops_every_session(qtbot: QtBot, data_dir: Path, fake: FakeAnthropic) -> None:
+    window = main_window(qtbot, data_dir)
+    fake.push(Script("text", text=" ".join(f"w{i}" for i in range(500)), delay=0.02))
+    mock = start(qtbot, window, MockConfig(count=1, model="claude-sonnet-5-5"))
+    qtbot.waitUntil(lambda: "w3" in mock.transcript.toPlainText(), timeout=SLOW_START)
+    window.quit()  # Ctrl+Q
+    assert mock.host is not None and mock.host.worker_thread.isFinished()
+    assert window.store is not None
+    assert window.store.mock_session(mock.interview.session_id).status == "interrupted"  # type: ignore[union-attr]
+
+
+def test_offline_self_graded_mock(qtbot: QtBot, data_dir: Path) -> None:
+    window = main_window(qtbot, data_dir)
+    mock = start(qtbot, window, MockConfig(count=2, offline=True, time_limit_s=60))
+    mock.activateWindow()
+    qtbot.waitUntil(mock.isActiveWindow)
+    assert mock.host is None and mock.state == "answering"
+    first = mock.interview.questions[0]
+    assert first.question in mock.transcript.toPlainText()
+    answer(qtbot, mock, "Offline answer one.")
+    assert mock.state == "self_scoring"
+    text = mock.transcript.toPlainText()
+    assert "Expected answer" in text and first.rubric.strong[:30] in text
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_3)
+    assert mock.state == "answering" and mock.interview.index == 1
+    answer(qtbot, mock, "Offline answer two.")
+    qtbot.mouseClick(mock.findChild(QPushButton, "selfScoreWeak"), Qt.MouseButton.LeftButton)
+    assert mock.state == "finished"
+    assert window.store is not None
+    assert [(r.qid, r.score, r.source) for r in window.store.reviews()] == [
+        (first.id, "strong", "self"),
+        (mock.interview.questions[1].id, "weak", "self"),
+    ]
+    session = window.store.mock_session(mock.interview.session_id)
+    assert session is not None and session.mode == "offline" and session.status == "completed"
+    assert "STRONG" in mock.summary_view.toPlainText() and "WEAK" in mock.summary_view.toPlainText()
+
+
+def test_history_lists_sessions_and_exports(qtbot: QtBot, data_dir: Path, tmp_path: Path) -> None:
+    from desktop_app.ui.mock_history import MockHistoryDialog
+
+    window = main_window(qtbot, data_dir)
+    mock = start(qtbot, window, MockConfig(count=1, offline=True))
+    answer(qtbot, mock, "An answer for the history.")
+    mock.self_score("ok")
+    assert window.store is not None
+    dialog = MockHistoryDialog(window.store, window)
+    qtbot.addWidget(dialog)
+    assert dialog.sessions.count() == 1 and "offline" in dialog.sessions.item(0).text()
+    assert "An answer for the history." in dialog.view.toPlainText()
+    out = tmp_path / "h.md"
+    dialog.export_to(out)
+    assert "An answer for the history." in out.read_text(encoding="utf-8")
+
+
+def test_setup_dialog_lists_models_from_the_api(qtbot: QtBot, data_dir: Path, fake: FakeAnthropic) -> None:
+    window = main_window(qtbot, data_dir)
+    window.open_mock_setup()
+    dialog = window.mock_setup
+    qtbot.waitUntil(lambda: dialog.model.count() == 2, timeout=SLOW_START)
+    assert [dialog.model.itemText(i) for i in range(2)] == ["claude-sonnet-5-5", "claude-haiku-5-5"]
+    dialog.count.setValue(3)
+    dialog.offline.setChecked(True)
+    config = dialog.config()
+    assert (config.count, config.offline, config.follow_up_rounds) == (3, True, 1)
+    dialog.reject()
+
+
+def test_ctrl_m_opens_the_setup(qtbot: QtBot, data_dir: Path) -> None:
+    window = main_window(qtbot, data_dir)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window.question_list, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
+    dialog = window.mock_setup
+    assert dialog.objectName() == "mockSetupDialog" and dialog.isVisible()
+    dialog.reject()
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    QApplication.processEvents()
