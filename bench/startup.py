@@ -58,7 +58,9 @@ def main() -> None:
     b, a, c = statistics.median(bare), statistics.median(app), statistics.median(loaded)
     print(f"bare PySide6 window      : median {b:.0f} ms (min {min(bare):.0f}) over {args.runs} runs  <- baseline")
     print(f"MLPrep first paint       : median {a:.0f} ms (min {min(app):.0f})  ratio {a / b:.2f}x (budget 1.5x)")
-    print(f"MLPrep question on screen: median {c:.0f} ms (min {min(loaded):.0f})  ratio {c / b:.2f}x (store opened, bank synced, list filled, first question painted)")
+    print(
+        f"MLPrep question on screen: median {c:.0f} ms (min {min(loaded):.0f})  ratio {c / b:.2f}x (store opened, bank synced, list filled, first question painted)"
+    )
     check = subprocess.run(
         [sys.executable, "-X", "importtime", "-c", "import desktop_app.app, desktop_app.ui.main_window"],
         capture_output=True,

@@ -84,7 +84,9 @@ def main() -> None:
     steps: list[float] = []
     for i in range(400):
         steps.append(
-            timed_ms(lambda i=i: (window.next_question(), window.toggle_reveal() if i % 2 else None, app.processEvents()))
+            timed_ms(
+                lambda i=i: (window.next_question(), window.toggle_reveal() if i % 2 else None, app.processEvents())
+            )
         )
     print(
         f"next question (+ reveal every other, rendered): p50 {percentile(steps, 50):.2f} ms, "

@@ -196,6 +196,10 @@ class InterviewerClient:
             if cancel.cancelled:
                 reply.stopped = True
                 return reply
+            if "Timeout" in type(exc).__name__:
+                raise InterviewError(
+                    "timeout", "The reply stalled and timed out. What arrived is kept; press Retry.", reply.text
+                ) from exc
             raise InterviewError(
                 "cut_off",
                 "The reply was cut off mid-stream. What arrived is kept; press Retry to ask again.",

@@ -28,7 +28,7 @@ ERROR_TYPES = {
 
 @dataclass
 class Script:
-    """What one request gets. kind: text | tool | error | cut | hang."""
+    """What one request gets. kind: text | tool | error | cut | hang (after message_start) | silent (no reply)."""
 
     kind: str
     text: str = ""
@@ -116,6 +116,9 @@ class FakeAnthropic:
                 fake.requests.append(body)
                 fake.headers.append({k.lower(): v for k, v in self.headers.items()})
                 script = fake._next()
+                if script.kind == "silent":  # accept the request, then say nothing at all
+                    time.sleep(script.delay or 5.0)
+                    return
                 if script.kind == "error":
                     err = {
                         "type": "error",
@@ -183,7 +186,7 @@ class FakeAnthropic:
                     },
                 )
                 if script.kind == "hang":
-                    time.sleep(30)
+                    time.sleep(script.delay or 30.0)
                     return
                 if script.kind == "tool" or (script.kind == "cut" and script.tool_input is not None):
                     block = {"type": "tool_use", "id": "toolu_fake", "name": "record_grade", "input": {}}

@@ -151,3 +151,11 @@ def test_stop_while_the_server_is_silent(client: Callable[[], InterviewerClient]
 
 def test_models_come_from_the_models_api(client: Callable[[], InterviewerClient], fake: FakeAnthropic) -> None:
     assert client().list_models() == ["claude-sonnet-5-5", "claude-haiku-5-5"]
+
+
+@pytest.mark.parametrize("kind", ["silent", "hang"])
+def test_a_server_that_stops_answering_times_out(fake: FakeAnthropic, kind: str) -> None:
+    fake.push(Script(kind, delay=3.0))
+    with InterviewerClient("sk", max_retries=0, timeout=0.5) as c, pytest.raises(InterviewError) as err:
+        c.ask(CONTEXT, lambda _t: None, CancelToken())
+    assert err.value.kind == "timeout" and "timed out" in err.value.message
