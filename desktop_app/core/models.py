@@ -80,6 +80,8 @@ class Progress(BaseModel):
     last_score = CharField()
     last_reviewed_at = FloatField()
     reviews = IntegerField(default=0)
+    last_self_score = CharField(null=True)  # added in schema 3
+    last_mock_score = CharField(null=True)  # added in schema 3
 
 
 class Bookmark(BaseModel):
@@ -167,6 +169,33 @@ class MockTurn(BaseModel):
         indexes = ((("session", "seq"), True),)
 
 
+class CardState(BaseModel):
+    """FSRS state of a question, derived from the review log (Store.rebuild_schedule recomputes it)."""
+
+    qid = CharField(primary_key=True)
+    state = IntegerField()  # fsrs.State: 1 learning, 2 review, 3 relearning
+    step = IntegerField(null=True)
+    stability = FloatField(null=True)
+    difficulty = FloatField(null=True)
+    due = FloatField(index=True)  # Unix time
+    last_review = FloatField(null=True)
+    first_review = FloatField(index=True)  # when the question was first seen: the daily new-card limit counts these
+
+
+class Activity(BaseModel):
+    """Reviews per local day, for the heatmap and the streak without scanning the whole log."""
+
+    day = IntegerField(primary_key=True)  # date.toordinal() of the local day
+    reviews = IntegerField(default=0)
+
+
+class AppSetting(BaseModel):
+    """Study settings shared by the window and the command line (retention, new per day, interview date)."""
+
+    key = CharField(primary_key=True)
+    value = TextField()
+
+
 V1_MODELS: list[type[Model]] = [
     TopicRow,
     QuestionRow,
@@ -179,4 +208,5 @@ V1_MODELS: list[type[Model]] = [
     TitleSearch,
 ]
 V2_MODELS: list[type[Model]] = [MockSession, MockTurn]
-MODELS: list[type[Model]] = V1_MODELS + V2_MODELS
+V3_MODELS: list[type[Model]] = [CardState, Activity, AppSetting]
+MODELS: list[type[Model]] = V1_MODELS + V2_MODELS + V3_MODELS

@@ -26,8 +26,11 @@ from desktop_app.core.models import (
     MODELS,
     V1_MODELS,
     V2_MODELS,
+    V3_MODELS,
+    AppSetting,
     BankFile,
     Bookmark,
+    CardState,
     MockSession,
     MockTurn,
     Note,
@@ -38,7 +41,19 @@ from desktop_app.core.models import (
     TitleSearch,
     TopicRow,
 )
-from desktop_app.core.vocab import SCORES, SOURCES
+from desktop_app.core.schedule import (
+    DEFAULT_NEW_PER_DAY,
+    DEFAULT_RETENTION,
+    CardRow,
+    StudyConfig,
+    day_start,
+    local_day,
+    make_scheduler,
+    replay,
+    review,
+    to_card,
+)
+from desktop_app.core.vocab import REVIEW_SCORES, SOURCES
 
 DB_FILENAME = "mlprep.sqlite3"
 SEARCH_CANDIDATES = 300  # per stage: matches in the question text or tags, then matches anywhere
@@ -58,8 +73,23 @@ def _migrate_2(db: SqliteDatabase) -> None:
     db.create_tables(V2_MODELS, safe=False)
 
 
+def _migrate_3(db: SqliteDatabase) -> None:
+    """Spaced repetition: card state, daily activity, study settings, last self and mock scores.
+
+    The derived tables are filled from the existing review log, so an upgraded store is scheduled
+    from its whole history at once.
+    """
+    # Migration 1 creates tables from the current model classes, so a new store already has these columns.
+    columns = {row[1] for row in db.execute_sql("PRAGMA table_info(progress)").fetchall()}
+    for name in ("last_self_score", "last_mock_score"):
+        if name not in columns:
+            db.execute_sql(f"ALTER TABLE progress ADD COLUMN {name} VARCHAR(255)")
+    db.create_tables(V3_MODELS, safe=False)
+    _rebuild_derived(db, StudyConfig())
+
+
 # Applied in order; index i brings the schema from version i to i + 1. Never edit a shipped entry.
-MIGRATIONS: list[Callable[[SqliteDatabase], None]] = [_migrate_1, _migrate_2]
+MIGRATIONS: list[Callable[[SqliteDatabase], None]] = [_migrate_1, _migrate_2, _migrate_3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -479,8 +509,8 @@ class Store:
     def record_review(
         self, qid: str, score: str, source: str = "self", seconds: float = 0.0, at: float | None = None
     ) -> int:
-        if score not in SCORES:
-            raise ValueError(f"score must be one of {SCORES}, not {score!r}")
+        if score not in REVIEW_SCORES:
+            raise ValueError(f"score must be one of {REVIEW_SCORES}, not {score!r}")
         if source not in SOURCES:
             raise ValueError(f"source must be one of {SOURCES}, not {source!r}")
         at = time.time() if at is None else at
@@ -489,6 +519,8 @@ class Store:
                 qid=qid, reviewed_at=at, score=score, source=source, seconds=max(0.0, seconds)
             ).execute()
             self._refresh_progress(qid)
+            self._advance_card(qid, score, at)
+            self._count_activity(at, +1)
         return int(review_id)
 
     def undo_review(self, review_id: int) -> ReviewRecord | None:
@@ -500,6 +532,8 @@ class Store:
             record = _record(row)
             row.delete_instance()
             self._refresh_progress(record.qid)
+            self._replay_card(record.qid)
+            self._count_activity(record.reviewed_at, -1)
         return record
 
     def _refresh_progress(self, qid: str) -> None:
@@ -508,24 +542,145 @@ class Store:
             Progress.delete().where(Progress.qid == qid).execute()
             return
         count = Review.select().where(Review.qid == qid).count()
+        by_source = {}
+        for source in SOURCES:
+            row = self.db.execute_sql(
+                "SELECT score FROM review WHERE qid = ? AND source = ? ORDER BY reviewed_at DESC, id DESC LIMIT 1",
+                (qid, source),
+            ).fetchone()
+            by_source[source] = row[0] if row else None
         Progress.insert(
-            qid=qid, last_score=last.score, last_reviewed_at=last.reviewed_at, reviews=count
+            qid=qid,
+            last_score=last.score,
+            last_reviewed_at=last.reviewed_at,
+            reviews=count,
+            last_self_score=by_source["self"],
+            last_mock_score=by_source["mock"],
         ).on_conflict_replace().execute()
 
     def rebuild_progress(self) -> None:
-        """Recompute every summary row from the review log (the log is the truth)."""
+        """Recompute every derived row (summaries, card states, daily activity) from the review log."""
         with self.db.atomic():
-            Progress.delete().execute()
-            self.db.execute_sql(
-                """
-                INSERT INTO progress (qid, last_score, last_reviewed_at, reviews)
-                SELECT r.qid,
-                       (SELECT r2.score FROM review r2 WHERE r2.qid = r.qid
-                        ORDER BY r2.reviewed_at DESC, r2.id DESC LIMIT 1),
-                       MAX(r.reviewed_at), COUNT(*)
-                FROM review r GROUP BY r.qid
-                """
-            )
+            _rebuild_derived(self.db, self.study_config())
+        self._scheduler_cache = None
+
+    rebuild_schedule = rebuild_progress
+
+    # -- spaced repetition ----------------------------------------------------------------
+
+    def study_config(self) -> StudyConfig:
+        values = dict(self.db.execute_sql("SELECT key, value FROM app_setting").fetchall())
+        interview = values.get("interview_date")
+        return StudyConfig(
+            desired_retention=float(values.get("desired_retention", DEFAULT_RETENTION)),
+            new_per_day=int(values.get("new_per_day", DEFAULT_NEW_PER_DAY)),
+            interview_date=date.fromisoformat(interview) if interview else None,
+        )
+
+    def set_study_config(self, config: StudyConfig) -> None:
+        """Save the settings; the schedule is replayed so every card follows them from now on."""
+        if not 0.7 <= config.desired_retention <= 0.99:
+            raise ValueError("desired retention must be between 0.70 and 0.99")
+        if not 0 <= config.new_per_day <= 1000:
+            raise ValueError("new questions per day must be between 0 and 1000")
+        values = {
+            "desired_retention": f"{config.desired_retention:.3f}",
+            "new_per_day": str(config.new_per_day),
+            "interview_date": config.interview_date.isoformat() if config.interview_date else "",
+        }
+        with self.db.atomic():
+            for key, value in values.items():
+                AppSetting.insert(key=key, value=value).on_conflict_replace().execute()
+        self.rebuild_schedule()
+
+    def _scheduler(self, today: date | None = None) -> object:
+        today = today or date.today()
+        cache = getattr(self, "_scheduler_cache", None)
+        if cache is None or cache[0] != today:
+            self._scheduler_cache = (today, make_scheduler(self.study_config(), today))
+        return self._scheduler_cache[1]
+
+    def card(self, qid: str) -> CardRow | None:
+        row = self.db.execute_sql(
+            "SELECT qid, state, step, stability, difficulty, due, last_review FROM card_state WHERE qid = ?", (qid,)
+        ).fetchone()
+        return CardRow(*row) if row else None
+
+    def _advance_card(self, qid: str, score: str, at: float) -> None:
+        current = self.card(qid)
+        if current is not None and current.last_review is not None and at < current.last_review:
+            self._replay_card(qid)  # a review dated before the last one: replay the history in order
+            return
+        _card, row = review(self._scheduler(), qid, to_card(current), score, at)  # type: ignore[arg-type]
+        first = at if current is None else None
+        _save_card(self.db, row, first)
+
+    def _replay_card(self, qid: str) -> None:
+        history = self.db.execute_sql(
+            "SELECT reviewed_at, score FROM review WHERE qid = ? ORDER BY reviewed_at, id", (qid,)
+        ).fetchall()
+        if not history:
+            CardState.delete().where(CardState.qid == qid).execute()
+            return
+        row = replay(self._scheduler(), qid, history)  # type: ignore[arg-type]
+        assert row is not None
+        CardState.delete().where(CardState.qid == qid).execute()
+        _save_card(self.db, row, history[0][0])
+
+    def _count_activity(self, at: float, delta: int) -> None:
+        day = local_day(at)
+        self.db.execute_sql(
+            "INSERT INTO activity (day, reviews) VALUES (?, ?) ON CONFLICT(day) DO UPDATE SET reviews = reviews + ?",
+            (day, max(delta, 0), delta),
+        )
+        self.db.execute_sql("DELETE FROM activity WHERE day = ? AND reviews <= 0", (day,))
+
+    def new_seen_today(self, now: float | None = None) -> int:
+        today = datetime.fromtimestamp(time.time() if now is None else now).date()
+        return int(
+            self.db.execute_sql("SELECT COUNT(*) FROM card_state WHERE first_review >= ?", (day_start(today),)).fetchone()[0]
+        )
+
+    def due_questions(
+        self, now: float | None = None, topic_id: str | None = None, level: str | None = None
+    ) -> list[QuestionSummary]:
+        """Due cards, most overdue first, then new questions up to what is left of today's new limit."""
+        now = time.time() if now is None else now
+        where, params = ["q.retired = 0"], []
+        if topic_id:
+            where.append("q.topic_id = ?")
+            params.append(topic_id)
+        if level:
+            where.append("q.level = ?")
+            params.append(level)
+        cols = "q.qid, q.topic_id, q.level, q.question, p.last_score, b.qid IS NOT NULL"
+        joins = "LEFT JOIN progress p ON p.qid = q.qid LEFT JOIN bookmark b ON b.qid = q.qid"
+        due = self.db.execute_sql(
+            f"SELECT {cols} FROM card_state c JOIN question_row q ON q.qid = c.qid {joins} "
+            f"WHERE c.due <= ? AND {' AND '.join(where)} ORDER BY c.due",
+            [now, *params],
+        ).fetchall()
+        allowance = max(0, self.study_config().new_per_day - self.new_seen_today(now))
+        new = self.db.execute_sql(
+            f"SELECT {cols} FROM question_row q JOIN topic_row t ON t.id = q.topic_id {joins} "
+            f"LEFT JOIN card_state c ON c.qid = q.qid WHERE c.qid IS NULL AND {' AND '.join(where)} "
+            f'ORDER BY t."order", lower(t.title), q.position LIMIT ?',
+            [*params, allowance],
+        ).fetchall()
+        return [QuestionSummary(r[0], r[1], r[2], r[3], r[4], bool(r[5])) for r in due + new]
+
+    def due_counts(self, now: float | None = None) -> tuple[int, int]:
+        """(due now, new still allowed today) across the live bank."""
+        now = time.time() if now is None else now
+        due = self.db.execute_sql(
+            "SELECT COUNT(*) FROM card_state c JOIN question_row q ON q.qid = c.qid WHERE c.due <= ? AND q.retired = 0",
+            (now,),
+        ).fetchone()[0]
+        unseen = self.db.execute_sql(
+            "SELECT COUNT(*) FROM question_row q LEFT JOIN card_state c ON c.qid = q.qid WHERE c.qid IS NULL AND q.retired = 0"
+        ).fetchone()[0]
+        allowance = max(0, self.study_config().new_per_day - self.new_seen_today(now))
+        return int(due), int(min(unseen, allowance))
 
     def reviews(self, qid: str | None = None) -> list[ReviewRecord]:
         query = Review.select().order_by(Review.reviewed_at, Review.id)
@@ -547,14 +702,7 @@ class Store:
         today = today or date.today()
 
         def has_review(day: date) -> bool:
-            start = datetime.combine(day, datetime.min.time()).timestamp()
-            end = datetime.combine(day + timedelta(days=1), datetime.min.time()).timestamp()
-            return (
-                self.db.execute_sql(
-                    "SELECT 1 FROM review WHERE reviewed_at >= ? AND reviewed_at < ? LIMIT 1", (start, end)
-                ).fetchone()
-                is not None
-            )
+            return self.db.execute_sql("SELECT 1 FROM activity WHERE day = ?", (day.toordinal(),)).fetchone() is not None
 
         day = today if has_review(today) else today - timedelta(days=1)
         count = 0
@@ -671,7 +819,7 @@ class Store:
         ).fetchall()
         out: dict[str, dict[str, int]] = {}
         for topic_id, score, n in rows:
-            out.setdefault(topic_id, {s: 0 for s in SCORES})[score] = n
+            out.setdefault(topic_id, {s: 0 for s in REVIEW_SCORES})[score] = n
         return out
 
 
@@ -720,6 +868,69 @@ def _session_record(row: MockSession) -> MockSessionRecord:
         row.cache_write_tokens,
         row.cost_usd,
         json.loads(row.summary) if row.summary else {},
+    )
+
+
+def _save_card(db: SqliteDatabase, row: CardRow, first_review: float | None) -> None:
+    if first_review is None:
+        db.execute_sql(
+            "UPDATE card_state SET state = ?, step = ?, stability = ?, difficulty = ?, due = ?, last_review = ? WHERE qid = ?",
+            (row.state, row.step, row.stability, row.difficulty, row.due, row.last_review, row.qid),
+        )
+    else:
+        db.execute_sql(
+            "INSERT INTO card_state (qid, state, step, stability, difficulty, due, last_review, first_review)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (row.qid, row.state, row.step, row.stability, row.difficulty, row.due, row.last_review, first_review),
+        )
+
+
+def _rebuild_derived(db: SqliteDatabase, config: StudyConfig) -> None:
+    """Progress, card states and daily activity, all recomputed from the review log."""
+    db.execute_sql("DELETE FROM progress")
+    db.execute_sql(
+        """
+        INSERT INTO progress (qid, last_score, last_reviewed_at, reviews, last_self_score, last_mock_score)
+        SELECT r.qid,
+               (SELECT r2.score FROM review r2 WHERE r2.qid = r.qid ORDER BY r2.reviewed_at DESC, r2.id DESC LIMIT 1),
+               MAX(r.reviewed_at), COUNT(*),
+               (SELECT r2.score FROM review r2 WHERE r2.qid = r.qid AND r2.source = 'self'
+                ORDER BY r2.reviewed_at DESC, r2.id DESC LIMIT 1),
+               (SELECT r2.score FROM review r2 WHERE r2.qid = r.qid AND r2.source = 'mock'
+                ORDER BY r2.reviewed_at DESC, r2.id DESC LIMIT 1)
+        FROM review r GROUP BY r.qid
+        """
+    )
+    db.execute_sql("DELETE FROM card_state")
+    scheduler = make_scheduler(config)
+    rows: list[tuple[object, ...]] = []
+    history: list[tuple[float, str]] = []
+    current = None
+    cursor = db.execute_sql("SELECT qid, reviewed_at, score FROM review ORDER BY qid, reviewed_at, id")
+
+    def flush() -> None:
+        if current is not None and history:
+            card = replay(scheduler, current, history)
+            assert card is not None
+            rows.append((card.qid, card.state, card.step, card.stability, card.difficulty, card.due, card.last_review, history[0][0]))
+
+    for qid, at, score in cursor:
+        if qid != current:
+            flush()
+            current, history = qid, []
+        history.append((at, score))
+    flush()
+    db.cursor().executemany(
+        "INSERT INTO card_state (qid, state, step, stability, difficulty, due, last_review, first_review)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+    db.execute_sql("DELETE FROM activity")
+    days = db.execute_sql(
+        "SELECT date(reviewed_at, 'unixepoch', 'localtime') AS d, COUNT(*) FROM review GROUP BY d"
+    ).fetchall()
+    db.cursor().executemany(
+        "INSERT INTO activity (day, reviews) VALUES (?, ?)", [(date.fromisoformat(d).toordinal(), n) for d, n in days]
     )
 
 

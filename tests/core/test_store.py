@@ -174,7 +174,7 @@ def test_topics_count_reviewed_and_total(store: Store) -> None:
     store.record_review("a1", "weak")
     info = {t.id: (t.reviewed, t.total) for t in store.topics()}
     assert info == {"alpha": (1, 2), "beta": (0, 1)}
-    assert store.score_counts() == {"alpha": {"weak": 1, "ok": 0, "strong": 0}}
+    assert store.score_counts() == {"alpha": {"weak": 1, "ok": 0, "strong": 0, "easy": 0}}
 
 
 def test_undo_recomputes_last_score(store: Store) -> None:
@@ -343,12 +343,17 @@ def test_a_version_one_store_upgrades_with_its_history(tmp_path: Path, bank: Pat
     s = Store.open(path)
     s.sync_bank([bank])
     s.record_review("a1", "ok", seconds=3.0)
-    s.db.execute_sql("DROP TABLE mock_turn")
-    s.db.execute_sql("DROP TABLE mock_session")
+    for table in ("mock_turn", "mock_session", "card_state", "activity", "app_setting"):
+        s.db.execute_sql(f"DROP TABLE {table}")
+    for column in ("last_self_score", "last_mock_score"):
+        s.db.execute_sql(f"ALTER TABLE progress DROP COLUMN {column}")
     s.db.execute_sql("PRAGMA user_version = 1")
     s.close()
     s = Store.open(path)
-    assert s.schema_version() == store_module.SCHEMA_VERSION >= 2
+    assert s.schema_version() == store_module.SCHEMA_VERSION >= 3
     assert [(r.qid, r.score, r.seconds) for r in s.reviews()] == [("a1", "ok", 3.0)]
     assert s.db.execute_sql("SELECT count(*) FROM mock_session").fetchone()[0] == 0
+    # The upgrade scheduled the card from the history it already had.
+    card = s.card("a1")
+    assert card is not None and card.last_review == s.reviews()[0].reviewed_at
     s.close()

@@ -1,0 +1,153 @@
+"""The numbers behind the readiness dashboard, each one SQL aggregate over the derived tables.
+
+Readiness is FSRS retrievability on the target day (the interview, or now), averaged over the questions
+seen; unseen questions are counted apart, never averaged in as zeros.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from desktop_app.core.schedule import DAY, decay_and_factor, make_scheduler
+from desktop_app.core.store import Store
+from desktop_app.core.vocab import LEVELS, REVIEW_SCORES, SCORES
+
+
+@dataclass(frozen=True)
+class ReadinessRow:
+    topic_id: str
+    title: str
+    level: str  # "" for the whole topic
+    seen: int
+    unseen: int
+    readiness: float | None  # mean predicted recall of the seen questions; None when none are seen
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    target: datetime
+    readiness: list[ReadinessRow]
+    overall: ReadinessRow
+    by_level: list[ReadinessRow]
+    activity: dict[int, int]  # local day ordinal -> reviews, over the past year
+    streak: int
+    scores: dict[str, dict[str, dict[str, int]]]  # topic -> source -> score -> questions last scored so
+    calibration: dict[tuple[str, str], int]  # (self score, interviewer grade) -> questions
+    forecast: list[int]  # reviews due on each of the next days; day 0 includes everything overdue
+
+
+def readiness_rows(store: Store, target: datetime) -> list[ReadinessRow]:
+    decay, factor = decay_and_factor(make_scheduler(store.study_config()))
+    rows = store.db.execute_sql(
+        """
+        SELECT t.id, t.title, q.level, COUNT(c.qid), COUNT(q.num) - COUNT(c.qid),
+               AVG(CASE WHEN c.stability > 0 THEN
+                   pow(1 + ? * max(0, CAST((? - c.last_review) / 86400 AS INTEGER)) / c.stability, ?) END)
+        FROM question_row q JOIN topic_row t ON t.id = q.topic_id
+        LEFT JOIN card_state c ON c.qid = q.qid
+        WHERE q.retired = 0 AND t.retired = 0
+        GROUP BY t.id, q.level
+        ORDER BY t."order", lower(t.title)
+        """,
+        (factor, target.timestamp(), decay),
+    ).fetchall()
+    return [ReadinessRow(*r) for r in rows]
+
+
+def _combine(rows: list[ReadinessRow], topic_id: str, title: str, level: str) -> ReadinessRow:
+    seen = sum(r.seen for r in rows)
+    unseen = sum(r.unseen for r in rows)
+    weighted = sum((r.readiness or 0.0) * r.seen for r in rows)
+    return ReadinessRow(topic_id, title, level, seen, unseen, weighted / seen if seen else None)
+
+
+def build(store: Store, now: datetime | None = None, forecast_days: int = 30) -> Dashboard:
+    now = now or datetime.now().astimezone()
+    config = store.study_config()
+    target = config.target(now)
+    cells = readiness_rows(store, target)
+    topics: dict[str, list[ReadinessRow]] = {}
+    for row in cells:
+        topics.setdefault(row.topic_id, []).append(row)
+    per_topic = [_combine(rs, tid, rs[0].title, "") for tid, rs in topics.items()]
+    by_level = [_combine([r for r in cells if r.level == lv], "", "All topics", lv) for lv in LEVELS]
+    today = now.date()
+    year_ago = (today - timedelta(days=365)).toordinal()
+    activity = dict(store.db.execute_sql("SELECT day, reviews FROM activity WHERE day > ?", (year_ago,)).fetchall())
+    return Dashboard(
+        target=target,
+        readiness=per_topic,
+        overall=_combine(cells, "", "All topics", ""),
+        by_level=by_level,
+        activity=activity,
+        streak=store.streak(today),
+        scores=score_distribution(store),
+        calibration=calibration(store),
+        forecast=forecast(store, now, forecast_days),
+    )
+
+
+def score_distribution(store: Store) -> dict[str, dict[str, dict[str, int]]]:
+    out: dict[str, dict[str, dict[str, int]]] = {}
+    for source, column in (("self", "last_self_score"), ("mock", "last_mock_score")):
+        rows = store.db.execute_sql(
+            f"SELECT q.topic_id, p.{column}, COUNT(*) FROM progress p JOIN question_row q ON q.qid = p.qid "
+            f"WHERE q.retired = 0 AND p.{column} IS NOT NULL GROUP BY q.topic_id, p.{column}"
+        ).fetchall()
+        for topic_id, score, n in rows:
+            by_source = out.setdefault(topic_id, {s: dict.fromkeys(REVIEW_SCORES, 0) for s in ("self", "mock")})
+            by_source[source][score] = n
+    return out
+
+
+def calibration(store: Store) -> dict[tuple[str, str], int]:
+    """How the user's own last score compares with the interviewer's last grade on the same questions
+    (an Easy self-score counts as Strong here: the interviewer has no Easy)."""
+    rows = store.db.execute_sql(
+        "SELECT CASE p.last_self_score WHEN 'easy' THEN 'strong' ELSE p.last_self_score END, p.last_mock_score, COUNT(*) "
+        "FROM progress p JOIN question_row q ON q.qid = p.qid "
+        "WHERE q.retired = 0 AND p.last_self_score IS NOT NULL AND p.last_mock_score IS NOT NULL GROUP BY 1, 2"
+    ).fetchall()
+    out = {(a, b): 0 for a in SCORES for b in SCORES}
+    for own, interviewer, n in rows:
+        out[(own, interviewer)] = n
+    return out
+
+
+def forecast(store: Store, now: datetime, days: int = 30) -> list[int]:
+    start = datetime.combine(now.date(), datetime.min.time()).astimezone().timestamp()
+    horizon = start + days * DAY
+    rows = store.db.execute_sql(
+        "SELECT MAX(0, CAST((c.due - ?) / 86400 AS INTEGER)), COUNT(*) FROM card_state c "
+        "JOIN question_row q ON q.qid = c.qid WHERE q.retired = 0 AND c.due < ? GROUP BY 1",
+        (start, horizon),
+    ).fetchall()
+    counts = [0] * days
+    for offset, n in rows:
+        if 0 <= offset < days:
+            counts[offset] += n
+    return counts
+
+
+def readiness_table(d: Dashboard) -> str:
+    """The readiness table as text, for `mlprep stats`."""
+
+    def pct(row: ReadinessRow) -> str:
+        return "-" if row.readiness is None else f"{row.readiness:.0%}"
+
+    when = d.target.strftime("%Y-%m-%d")
+    lines = [f"Readiness on {when} (predicted recall of the questions you have seen):"]
+    header = ("Topic", "Seen", "Unseen", "Readiness")
+    rows = [header] + [(r.title, str(r.seen), str(r.unseen), pct(r)) for r in [*d.readiness, d.overall]]
+    rows += [(f"  {r.level}", str(r.seen), str(r.unseen), pct(r)) for r in d.by_level]
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    for i, r in enumerate(rows):
+        lines.append("  ".join(c.ljust(w) if j == 0 else c.rjust(w) for j, (c, w) in enumerate(zip(r, widths, strict=True))))
+        if i == 0 or i == len(d.readiness):
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def day_label(ordinal: int) -> str:
+    return date.fromordinal(ordinal).strftime("%a %d %b %Y")

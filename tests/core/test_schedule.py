@@ -1,0 +1,126 @@
+"""FSRS scheduling on a real store with months of history on a fixed clock; readiness checked by hand."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from fsrs import Card, Rating, Scheduler
+
+from desktop_app.core import dashboard
+from desktop_app.core.schedule import StudyConfig, local_day
+from desktop_app.core.store import Store
+from tests.conftest import write_topic
+
+START = datetime(2026, 3, 2, 9, 0)  # local time, a Monday
+
+
+def at(days: float, hours: float = 0.0) -> float:
+    return (START + timedelta(days=days, hours=hours)).timestamp()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    write_topic(tmp_path / "bank", "alpha", [{"qid": f"a{i}", "level": ("beginner", "advanced")[i % 2]} for i in range(6)], order=1)
+    write_topic(tmp_path / "bank", "beta", [{"qid": f"b{i}"} for i in range(4)], order=2)
+    s = Store.open(tmp_path / "s.sqlite3")
+    s.sync_bank([tmp_path / "bank"])
+    yield s
+    s.close()
+
+
+def test_rubric_tiers_map_to_fsrs_ratings(store: Store) -> None:
+    direct = Scheduler(enable_fuzzing=False)
+    for qid, score, rating in (("a0", "weak", Rating.Again), ("a1", "ok", Rating.Hard), ("a2", "strong", Rating.Good), ("a3", "easy", Rating.Easy)):
+        store.record_review(qid, score, at=at(0))
+        expected, _ = direct.review_card(Card(card_id=1), rating, datetime.fromtimestamp(at(0)).astimezone())
+        card = store.card(qid)
+        assert card is not None
+        assert card.stability == pytest.approx(expected.stability) and card.due == pytest.approx(expected.due.timestamp())
+
+
+def test_due_queue_over_months_and_the_daily_new_limit(store: Store) -> None:
+    store.set_study_config(StudyConfig(new_per_day=3))
+    # Three months of history on a1 and a2, one review of b0 long ago.
+    for d, score in ((0, "strong"), (1, "strong"), (4, "strong"), (15, "strong"), (60, "strong")):
+        store.record_review("a1", score, at=at(d))
+    for d, score in ((0, "weak"), (0.01, "weak"), (1, "ok"), (3, "weak")):
+        store.record_review("a2", score, at=at(d))
+    store.record_review("b0", "ok", at=at(2))
+    now = at(90)
+    cards = {q: store.card(q) for q in ("a1", "a2", "b0")}
+    due_ids = [q.qid for q in store.due_questions(now) if cards.get(q.qid)]
+    assert due_ids == sorted((q for q, c in cards.items() if c and c.due <= now), key=lambda q: cards[q].due)  # type: ignore[union-attr]
+    assert "a2" in due_ids and "b0" in due_ids  # struggled or reviewed once long ago: due again
+    # New questions: today's allowance of three, in bank order.
+    queue = store.due_questions(now)
+    new = [q.qid for q in queue if q.qid not in cards]
+    assert new == ["a0", "a3", "a4"]
+    store.record_review("a0", "ok", at=now + 60)
+    store.record_review("a3", "strong", at=now + 120)
+    assert [q.qid for q in store.due_questions(now + 180) if q.qid not in cards and q.qid not in ("a0", "a3")] == ["a4"]
+    assert store.due_counts(now + 180)[1] == 1
+    assert [q.qid for q in store.due_questions(now + 180, topic_id="beta")] == ["b0", "b1"]
+
+
+def test_rebuild_gives_the_same_state(store: Store) -> None:
+    for i, (qid, score) in enumerate([("a1", "strong"), ("a2", "weak"), ("a1", "ok"), ("b3", "easy"), ("a2", "strong")] * 6):
+        store.record_review(qid, score, at=at(i * 3.5))
+    undone = store.record_review("b1", "weak", at=at(40))
+    store.undo_review(undone)
+    before = store.db.execute_sql("SELECT * FROM card_state ORDER BY qid").fetchall()
+    activity = store.db.execute_sql("SELECT * FROM activity ORDER BY day").fetchall()
+    progress = store.db.execute_sql("SELECT * FROM progress ORDER BY qid").fetchall()
+    store.rebuild_schedule()
+    assert store.db.execute_sql("SELECT * FROM card_state ORDER BY qid").fetchall() == before
+    assert store.db.execute_sql("SELECT * FROM activity ORDER BY day").fetchall() == activity
+    assert store.db.execute_sql("SELECT * FROM progress ORDER BY qid").fetchall() == progress
+    assert store.card("b1") is None
+
+
+def test_readiness_matches_a_hand_computation(store: Store) -> None:
+    # One Good review of a0 on day 0. FSRS-6 default parameters: initial stability for Good is w2 = 2.3065,
+    # decay = -w20 = -0.1542, factor = 0.9 ** (1 / decay) - 1. Ten whole days later:
+    store.set_study_config(StudyConfig(interview_date=(START + timedelta(days=10)).date()))
+    store.record_review("a0", "strong", at=at(0))
+    decay = -0.1542
+    factor = 0.9 ** (1 / decay) - 1
+    expected = (1 + factor * 10 / 2.3065) ** decay  # factor = 0.9805, so 5.251 ** -0.1542 = 0.7744
+    d = dashboard.build(store, now=START.astimezone())
+    alpha = next(r for r in d.readiness if r.topic_id == "alpha")
+    assert (alpha.seen, alpha.unseen) == (1, 5)
+    assert alpha.readiness == pytest.approx(expected, abs=1e-9)
+    assert 0.774 < expected < 0.775
+    beta = next(r for r in d.readiness if r.topic_id == "beta")
+    assert beta.readiness is None and beta.unseen == 4  # unseen questions are not averaged in as zeros
+    beginner = next(r for r in d.by_level if r.level == "beginner")
+    assert beginner.seen == 1 and beginner.readiness == pytest.approx(expected)
+    # The schedule respects the interview: nothing is scheduled after it.
+    card = store.card("a0")
+    assert card is not None and card.due <= at(10) + 86400
+
+
+def test_dashboard_activity_scores_calibration_and_forecast(store: Store) -> None:
+    store.record_review("a0", "strong", at=at(0))
+    store.record_review("a0", "weak", source="mock", at=at(0, 1))
+    store.record_review("a1", "ok", at=at(1))
+    store.record_review("a1", "ok", source="mock", at=at(1, 1))
+    store.record_review("b0", "easy", at=at(2))
+    d = dashboard.build(store, now=(START + timedelta(days=2, hours=2)).astimezone())
+    assert d.activity == {local_day(at(0)): 2, local_day(at(1)): 2, local_day(at(2)): 1}
+    assert d.streak == 3
+    assert d.scores["alpha"]["self"]["strong"] == 1 and d.scores["alpha"]["mock"]["weak"] == 1
+    assert d.scores["beta"]["self"]["easy"] == 1
+    assert d.calibration[("strong", "weak")] == 1 and d.calibration[("ok", "ok")] == 1
+    assert sum(d.calibration.values()) == 2
+    assert sum(d.forecast) == 3 and len(d.forecast) == 30
+    text = dashboard.readiness_table(d)
+    assert "Alpha" in text and "Unseen" in text
+
+
+def test_settings_are_validated_and_kept(store: Store) -> None:
+    with pytest.raises(ValueError):
+        store.set_study_config(StudyConfig(desired_retention=1.5))
+    store.set_study_config(StudyConfig(desired_retention=0.85, new_per_day=7, interview_date=date(2027, 1, 15)))
+    assert store.study_config() == StudyConfig(0.85, 7, date(2027, 1, 15))
