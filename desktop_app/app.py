@@ -228,6 +228,28 @@ def cmd_stats(data_dir: Path) -> int:
             if i == 0 or i == len(rows) - 2:
                 print("  ".join("-" * w for w in widths))
         print(f"Study streak: {store.streak()} day(s)")
+        from desktop_app.core import dashboard
+
+        print()
+        print(dashboard.readiness_table(dashboard.build(store)))
+    finally:
+        store.close()
+    return EXIT_OK
+
+
+def cmd_rebuild(data_dir: Path) -> int:
+    from desktop_app.core.store import StoreError
+
+    try:
+        store, _report = open_synced_store(data_dir)
+    except StoreError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_STORE
+    try:
+        started = time.perf_counter()
+        store.rebuild_schedule()
+        reviews = len(store.reviews())
+        print(f"Rebuilt the schedule from {reviews:,} reviews in {time.perf_counter() - started:.1f} s.")
     finally:
         store.close()
     return EXIT_OK
@@ -254,7 +276,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
     validate = sub.add_parser("validate", help="check question-bank TOML files or folders")
     validate.add_argument("paths", nargs="+", metavar="PATH")
-    sub.add_parser("stats", parents=[common], help="print reviewed / total and score counts per topic")
+    sub.add_parser("stats", parents=[common], help="print progress, score counts and readiness per topic")
+    sub.add_parser("rebuild-schedule", parents=[common], help="recompute spaced-repetition state from the review log")
     return parser
 
 
@@ -266,6 +289,8 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_validate(args.paths)
     if args.command == "stats":
         return cmd_stats(data_dir)
+    if args.command == "rebuild-schedule":
+        return cmd_rebuild(data_dir)
     if args.smoke_test:
         return smoke_test(data_dir)
     return run_gui(data_dir)

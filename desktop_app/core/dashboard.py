@@ -143,7 +143,9 @@ def readiness_table(d: Dashboard) -> str:
     rows += [(f"  {r.level}", str(r.seen), str(r.unseen), pct(r)) for r in d.by_level]
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     for i, r in enumerate(rows):
-        lines.append("  ".join(c.ljust(w) if j == 0 else c.rjust(w) for j, (c, w) in enumerate(zip(r, widths, strict=True))))
+        lines.append(
+            "  ".join(c.ljust(w) if j == 0 else c.rjust(w) for j, (c, w) in enumerate(zip(r, widths, strict=True)))
+        )
         if i == 0 or i == len(d.readiness):
             lines.append("  ".join("-" * w for w in widths))
     return "\n".join(lines)

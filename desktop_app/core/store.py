@@ -162,6 +162,7 @@ class Store:
     def __init__(self, path: Path):
         self.path = path
         self.db = SqliteDatabase(None)
+        self._scheduler_cache: tuple[date, object] | None = None
 
     # -- opening -------------------------------------------------------------------------
 
@@ -595,8 +596,7 @@ class Store:
 
     def _scheduler(self, today: date | None = None) -> object:
         today = today or date.today()
-        cache = getattr(self, "_scheduler_cache", None)
-        if cache is None or cache[0] != today:
+        if self._scheduler_cache is None or self._scheduler_cache[0] != today:
             self._scheduler_cache = (today, make_scheduler(self.study_config(), today))
         return self._scheduler_cache[1]
 
@@ -638,7 +638,9 @@ class Store:
     def new_seen_today(self, now: float | None = None) -> int:
         today = datetime.fromtimestamp(time.time() if now is None else now).date()
         return int(
-            self.db.execute_sql("SELECT COUNT(*) FROM card_state WHERE first_review >= ?", (day_start(today),)).fetchone()[0]
+            self.db.execute_sql(
+                "SELECT COUNT(*) FROM card_state WHERE first_review >= ?", (day_start(today),)
+            ).fetchone()[0]
         )
 
     def due_questions(
@@ -702,7 +704,9 @@ class Store:
         today = today or date.today()
 
         def has_review(day: date) -> bool:
-            return self.db.execute_sql("SELECT 1 FROM activity WHERE day = ?", (day.toordinal(),)).fetchone() is not None
+            return (
+                self.db.execute_sql("SELECT 1 FROM activity WHERE day = ?", (day.toordinal(),)).fetchone() is not None
+            )
 
         day = today if has_review(today) else today - timedelta(days=1)
         count = 0
@@ -912,7 +916,18 @@ def _rebuild_derived(db: SqliteDatabase, config: StudyConfig) -> None:
         if current is not None and history:
             card = replay(scheduler, current, history)
             assert card is not None
-            rows.append((card.qid, card.state, card.step, card.stability, card.difficulty, card.due, card.last_review, history[0][0]))
+            rows.append(
+                (
+                    card.qid,
+                    card.state,
+                    card.step,
+                    card.stability,
+                    card.difficulty,
+                    card.due,
+                    card.last_review,
+                    history[0][0],
+                )
+            )
 
     for qid, at, score in cursor:
         if qid != current:

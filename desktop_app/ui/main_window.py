@@ -42,6 +42,7 @@ def _needs_store(method: _F) -> _F:
 
 STATUS_CHOICES = (
     ("all", "All questions"),
+    ("due", "Due now"),
     ("unreviewed", "Unreviewed"),
     ("weak_ok", "Weak or OK last time"),
     ("bookmarked", "Bookmarked"),
@@ -286,14 +287,23 @@ class MainWindow(QMainWindow):
 
     @_needs_store
     def refresh_list(self, keep_qid: str | None = None) -> None:
+        from desktop_app.ui.sidebar import DUE
+
         current = self._study.current
         keep = keep_qid or (current.qid if current else None)
-        items = self._db.list_questions(
-            topic_id=self.sidebar.current_topic() or None,
-            level=self.level_filter.currentData() or None,
-            status=self.status_filter.currentData(),
-            search=self.search_box.text(),
-        )
+        topic = self.sidebar.current_topic()
+        level = self.level_filter.currentData() or None
+        status = self.status_filter.currentData()
+        if topic == DUE or status == "due":
+            items = self._db.due_questions(topic_id=None if topic == DUE else topic or None, level=level)
+            text = self.search_box.text().strip()
+            if text:
+                matching = {q.qid for q in self._db.list_questions(search=text)}
+                items = [q for q in items if q.qid in matching]
+        else:
+            items = self._db.list_questions(
+                topic_id=topic or None, level=level, status=status, search=self.search_box.text()
+            )
         self._study.set_items(items, keep)
         self.list_model.set_items(self._study.items)
         self._show_current()
@@ -346,7 +356,9 @@ class MainWindow(QMainWindow):
         total = sum(c[1] for c in self._topic_counts.values())
         streak = self._db.streak()
         days = "day" if streak == 1 else "days"
-        self.progress_label.setText(f"{reviewed} / {total} reviewed  ·  streak {streak} {days}")
+        due, new = self._db.due_counts()
+        self.sidebar.set_due(due, new)
+        self.progress_label.setText(f"{reviewed} / {total} reviewed  ·  {due} due  ·  streak {streak} {days}")
 
     # -- actions (named in the shortcut table) ------------------------------------------
 
@@ -376,6 +388,9 @@ class MainWindow(QMainWindow):
     def score_strong(self) -> None:
         self.score("strong")
 
+    def score_easy(self) -> None:
+        self.score("easy")
+
     @_needs_store
     def score(self, tier: str) -> None:
         item = self._study.current
@@ -388,6 +403,8 @@ class MainWindow(QMainWindow):
         self.list_model.update_row(step.index, self._study.items[step.index])
         if first_review:
             self._count_reviewed(item.topic_id, +1)
+        else:
+            self._update_status()
         self._show_current()
         self.statusBar().showMessage(f"Scored {tier.upper()}. Press U to undo.", 3000)
 
@@ -579,6 +596,36 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.history_dialog = dialog
         dialog.show()
+
+    @_needs_store
+    def open_dashboard(self) -> None:
+        from PySide6.QtCore import Qt
+
+        from desktop_app.ui.dashboard import open_dashboard
+
+        window = open_dashboard(self._db, self)
+        window.setWindowFlag(Qt.WindowType.Window)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.dashboard = window
+        window.show()
+
+    @_needs_store
+    def open_study_settings(self) -> None:
+        from PySide6.QtCore import Qt
+
+        from desktop_app.ui.dashboard import StudySettingsDialog
+
+        dialog = StudySettingsDialog(self._db.study_config(), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.apply_study_settings(dialog.config()))
+        self.study_settings = dialog
+        dialog.show()
+
+    def apply_study_settings(self, config: object) -> None:
+        self._db.set_study_config(config)  # type: ignore[arg-type]
+        self.refresh_list()
+        self._update_status()
+        self.statusBar().showMessage("Study settings saved; the schedule follows them from now on.", 3000)
 
     def edit_api_key(self) -> None:
         from PySide6.QtCore import Qt

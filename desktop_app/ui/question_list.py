@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QAbstractItemView, QTreeView, QWidget
 if TYPE_CHECKING:
     from desktop_app.core.store import QuestionSummary
 
-SCORE_COLORS = {"strong": "#2e9d4f", "ok": "#d19a1c", "weak": "#d0443e", None: "#8c8f96"}
+SCORE_COLORS = {"strong": "#2e9d4f", "ok": "#d19a1c", "weak": "#d0443e", "easy": "#2f7fd3", None: "#8c8f96"}
 LEVEL_MARK = {"beginner": "B", "intermediate": "I", "advanced": "A"}
 
 _Index = QModelIndex | QPersistentModelIndex

@@ -26,6 +26,7 @@ TIERS = (  # (tier, button object name, label, key)
     ("ok", "scoreOk", "OK", "2"),
     ("weak", "scoreWeak", "Weak", "1"),
 )
+EASY_COLOR = "#2f7fd3"
 
 
 class RubricPanel(QFrame):
@@ -59,6 +60,14 @@ class RubricPanel(QFrame):
             layout.addWidget(text)
             self.buttons[tier] = button
             self.tier_labels[tier] = text
+        easy = QPushButton("Easy: it was effortless  (4)")
+        easy.setObjectName("scoreEasy")
+        easy.setAccessibleName("Score Easy")
+        easy.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        easy.setStyleSheet(f"QPushButton {{ border-left: 6px solid {EASY_COLOR}; padding: 4px 10px; }}")
+        easy.clicked.connect(lambda _checked=False: self.scored.emit("easy"))
+        layout.addWidget(easy)
+        self.buttons["easy"] = easy
         self.last_label = QLabel()
         self.last_label.setObjectName("lastScoreLabel")
         self.last_label.setWordWrap(True)
@@ -94,6 +103,7 @@ class RubricPanel(QFrame):
                 text = "(shown with the answer)"
             self.tier_labels[tier].setText(text)
             self.buttons[tier].setEnabled(rubric is not None)
+        self.buttons["easy"].setEnabled(rubric is not None)
         self.bookmark_button.setEnabled(rubric is not None)
         self.note_edit.setEnabled(rubric is not None)
 

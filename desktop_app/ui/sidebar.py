@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from desktop_app.core.store import TopicInfo
 
 ALL_TOPICS = ""  # item data of the "All questions" entry
+DUE = "@due"  # item data of the "Due" entry: the spaced-repetition queue across topics
 
 
 class TopicSidebar(QListWidget):
@@ -34,10 +35,14 @@ class TopicSidebar(QListWidget):
             self.clear()
             reviewed = sum(t.reviewed for t in topics)
             total = sum(t.total for t in topics)
+            due = QListWidgetItem("Due now")
+            due.setData(Qt.ItemDataRole.UserRole, DUE)
+            due.setToolTip("Questions due for review by the spaced-repetition schedule, then today's new ones")
+            self.addItem(due)
             self._add("All questions", ALL_TOPICS, reviewed, total, "Every topic")
             for t in topics:
                 self._add(t.title, t.id, t.reviewed, t.total, t.description)
-            row = next((i for i in range(self.count()) if self.item(i).data(Qt.ItemDataRole.UserRole) == keep), 0)
+            row = next((i for i in range(self.count()) if self.item(i).data(Qt.ItemDataRole.UserRole) == keep), 1)
             self.setCurrentRow(row)
         finally:
             self._updating = False
@@ -56,8 +61,15 @@ class TopicSidebar(QListWidget):
         for i in range(self.count()):
             item = self.item(i)
             topic_id = item.data(Qt.ItemDataRole.UserRole)
+            if topic_id == DUE:
+                continue
             r, t = (reviewed, total) if topic_id == ALL_TOPICS else counts.get(topic_id, (0, 0))
             item.setText(_label(item.data(Qt.ItemDataRole.UserRole + 1), r, t))
+
+    def set_due(self, due: int, new: int) -> None:
+        item = self.item(0)
+        if item is not None and item.data(Qt.ItemDataRole.UserRole) == DUE:
+            item.setText(f"Due now\n{due} due · {new} new")
 
     def current_topic(self) -> str:
         item = self.currentItem()

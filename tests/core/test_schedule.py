@@ -22,7 +22,12 @@ def at(days: float, hours: float = 0.0) -> float:
 
 @pytest.fixture
 def store(tmp_path: Path) -> Store:
-    write_topic(tmp_path / "bank", "alpha", [{"qid": f"a{i}", "level": ("beginner", "advanced")[i % 2]} for i in range(6)], order=1)
+    write_topic(
+        tmp_path / "bank",
+        "alpha",
+        [{"qid": f"a{i}", "level": ("beginner", "advanced")[i % 2]} for i in range(6)],
+        order=1,
+    )
     write_topic(tmp_path / "bank", "beta", [{"qid": f"b{i}"} for i in range(4)], order=2)
     s = Store.open(tmp_path / "s.sqlite3")
     s.sync_bank([tmp_path / "bank"])
@@ -32,12 +37,19 @@ def store(tmp_path: Path) -> Store:
 
 def test_rubric_tiers_map_to_fsrs_ratings(store: Store) -> None:
     direct = Scheduler(enable_fuzzing=False)
-    for qid, score, rating in (("a0", "weak", Rating.Again), ("a1", "ok", Rating.Hard), ("a2", "strong", Rating.Good), ("a3", "easy", Rating.Easy)):
+    for qid, score, rating in (
+        ("a0", "weak", Rating.Again),
+        ("a1", "ok", Rating.Hard),
+        ("a2", "strong", Rating.Good),
+        ("a3", "easy", Rating.Easy),
+    ):
         store.record_review(qid, score, at=at(0))
         expected, _ = direct.review_card(Card(card_id=1), rating, datetime.fromtimestamp(at(0)).astimezone())
         card = store.card(qid)
         assert card is not None
-        assert card.stability == pytest.approx(expected.stability) and card.due == pytest.approx(expected.due.timestamp())
+        assert card.stability == pytest.approx(expected.stability) and card.due == pytest.approx(
+            expected.due.timestamp()
+        )
 
 
 def test_due_queue_over_months_and_the_daily_new_limit(store: Store) -> None:
@@ -65,7 +77,9 @@ def test_due_queue_over_months_and_the_daily_new_limit(store: Store) -> None:
 
 
 def test_rebuild_gives_the_same_state(store: Store) -> None:
-    for i, (qid, score) in enumerate([("a1", "strong"), ("a2", "weak"), ("a1", "ok"), ("b3", "easy"), ("a2", "strong")] * 6):
+    for i, (qid, score) in enumerate(
+        [("a1", "strong"), ("a2", "weak"), ("a1", "ok"), ("b3", "easy"), ("a2", "strong")] * 6
+    ):
         store.record_review(qid, score, at=at(i * 3.5))
     undone = store.record_review("b1", "weak", at=at(40))
     store.undo_review(undone)

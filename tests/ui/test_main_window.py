@@ -86,7 +86,7 @@ def test_keyboard_review_flow_records_scores(qtbot: QtBot, data_dir: Path) -> No
     ]
     assert f"2 / {total} reviewed" in progress(window)
     assert "streak 1 day" in progress(window)
-    sidebar_all = window.sidebar.item(0).text()
+    sidebar_all = window.sidebar.item(1).text()  # item 0 is "Due now"
     assert f"2 / {total} reviewed" in sidebar_all
     key(qtbot, window, Qt.Key.Key_U)  # undo the Weak
     assert current_qid(window) == second

@@ -1,0 +1,110 @@
+"""The Due queue, the Easy key, study settings and the readiness dashboard, through the window."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication, QLabel, QTableWidget
+from pytestqt.qtbot import QtBot
+
+from desktop_app.app import create_window, main
+from desktop_app.core import dashboard as core_dashboard
+from desktop_app.core.schedule import StudyConfig
+from desktop_app.ui.dashboard import DashboardWindow, Heatmap
+from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.sidebar import DUE
+
+
+def open_window(qtbot: QtBot, data_dir: Path) -> MainWindow:
+    window = create_window(data_dir)
+    assert isinstance(window, MainWindow)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    return window
+
+
+def test_due_queue_in_the_sidebar_with_daily_new_limit(qtbot: QtBot, data_dir: Path) -> None:
+    window = open_window(qtbot, data_dir)
+    store = window.store
+    assert store is not None
+    window.apply_study_settings(StudyConfig(new_per_day=3))
+    assert window.sidebar.item(0).text() == "Due now\n0 due · 3 new"
+    window.sidebar.select_topic(DUE)
+    first_three = [window.list_model.item(i).qid for i in range(window.list_model.rowCount())]
+    assert len(first_three) == 3
+    qtbot.keyClick(window.question_list, Qt.Key.Key_4)  # Easy
+    qtbot.keyClick(window.question_list, Qt.Key.Key_1)  # Weak
+    assert [(r.qid, r.score) for r in store.reviews()] == [(first_three[0], "easy"), (first_three[1], "weak")]
+    assert store.card(first_three[0]) is not None
+    assert window.sidebar.item(0).text().endswith("1 new")
+    assert "due" in window.progress_label.text()
+    # Within a topic: the status filter's "Due now".
+    window.sidebar.select_topic(window.store.topics()[0].id)  # type: ignore[union-attr]
+    window.status_filter.setCurrentIndex(window.status_filter.findData("due"))
+    assert window.list_model.rowCount() <= 3
+
+
+def test_study_settings_dialog_sets_the_interview_date(qtbot: QtBot, data_dir: Path) -> None:
+    window = open_window(qtbot, data_dir)
+    window.open_study_settings()
+    dialog = window.study_settings
+    dialog.retention.setValue(0.85)
+    dialog.new_per_day.setValue(11)
+    dialog.has_date.setChecked(True)
+    dialog.date.setDate(date.today() + timedelta(days=14))
+    dialog.accept()
+    assert window.store is not None
+    assert window.store.study_config() == StudyConfig(0.85, 11, date.today() + timedelta(days=14))
+
+
+def test_dashboard_shows_the_same_numbers_as_the_core(qtbot: QtBot, data_dir: Path) -> None:
+    window = open_window(qtbot, data_dir)
+    for key in (Qt.Key.Key_3, Qt.Key.Key_3, Qt.Key.Key_1):
+        qtbot.keyClick(window.question_list, key)
+    qtbot.keyClick(window.question_list, Qt.Key.Key_D)
+    board = window.dashboard
+    assert isinstance(board, DashboardWindow) and board.objectName() == "dashboard"
+    assert window.store is not None
+    data = core_dashboard.build(window.store)
+    table = board.findChild(QTableWidget, "readinessTable")
+    overall_row = len(data.readiness)
+    assert table.item(overall_row, 0).text() == "All topics"
+    assert table.item(overall_row, 1).text() == str(data.overall.seen) == "3"
+    assert table.item(overall_row, 3).text() == f"{data.overall.readiness:.0%}"
+    assert "Readiness for" in board.findChild(QLabel, "readinessHeadline").text()
+    heat = board.findChild(Heatmap, "activityHeatmap")
+    today = date.today()
+    assert heat.day_at(heat._cell(today).center()) == today
+    assert heat.activity[today.toordinal()] == 3
+    forecast = board.findChild(QTableWidget, "calibrationTable")
+    assert forecast.rowCount() == 3
+    # Readable in both themes: paints without errors, colours from the palette.
+    for theme in ("dark", "light"):
+        window.theme = theme
+        window._apply_theme()
+        image = board.grab()
+        assert not image.isNull()
+    QApplication.processEvents()
+    assert heat.day_at(QPoint(-5, -5)) is None
+
+
+def test_stats_prints_readiness_and_rebuild_works(data_dir: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from desktop_app.app import open_synced_store
+
+    store, _ = open_synced_store(data_dir)
+    qid = store.list_questions()[0].qid
+    store.record_review(qid, "strong")
+    before = store.card(qid)
+    store.close()
+    assert main(["rebuild-schedule", "--data-dir", str(data_dir)]) == 0
+    assert "Rebuilt the schedule from 1 reviews" in capsys.readouterr().out
+    store, _ = open_synced_store(data_dir)
+    assert store.card(qid) == before
+    store.close()
+    assert main(["stats", "--data-dir", str(data_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "Readiness on" in out and "Unseen" in out and "beginner" in out
