@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from desktop_app.core.schedule import DAY, decay_and_factor, make_scheduler
-from desktop_app.core.store import Store
+from desktop_app.core.store import RETIRED_QIDS, Store
 from desktop_app.core.vocab import LEVELS, REVIEW_SCORES, SCORES
 
 
@@ -39,20 +39,28 @@ class Dashboard:
 
 def readiness_rows(store: Store, target: datetime) -> list[ReadinessRow]:
     decay, factor = decay_and_factor(make_scheduler(store.study_config()))
-    rows = store.db.execute_sql(
-        """
-        SELECT t.id, t.title, q.level, COUNT(c.qid), COUNT(q.num) - COUNT(c.qid),
-               AVG(CASE WHEN c.stability > 0 THEN
-                   pow(1 + ? * max(0, CAST((? - c.last_review) / 86400 AS INTEGER)) / c.stability, ?) END)
-        FROM question_row q JOIN topic_row t ON t.id = q.topic_id
-        LEFT JOIN card_state c ON c.qid = q.qid
-        WHERE q.retired = 0 AND t.retired = 0
-        GROUP BY t.id, q.level
-        ORDER BY t."order", lower(t.title)
-        """,
-        (factor, target.timestamp(), decay),
+    # Seen questions: one pass over the narrow card table. Totals: the covering index of live questions.
+    seen = {
+        (t, lv): (n, r)
+        for t, lv, n, r in store.db.execute_sql(
+            f"""
+            SELECT topic_id, level, COUNT(*),
+                   AVG(pow(1 + ? * max(0, CAST((? - last_review) / 86400 AS INTEGER)) / stability, ?))
+            FROM card_state WHERE stability > 0 AND qid NOT IN ({RETIRED_QIDS})
+            GROUP BY topic_id, level
+            """,
+            (factor, target.timestamp(), decay),
+        ).fetchall()
+    }
+    totals = store.db.execute_sql(
+        "SELECT t.id, t.title, q.level, COUNT(*) FROM question_row q JOIN topic_row t ON t.id = q.topic_id "
+        'WHERE q.retired = 0 AND t.retired = 0 GROUP BY t.id, q.level ORDER BY t."order", lower(t.title)'
     ).fetchall()
-    return [ReadinessRow(*r) for r in rows]
+    rows = []
+    for topic_id, title, level, total in totals:
+        n, r = seen.get((topic_id, level), (0, None))
+        rows.append(ReadinessRow(topic_id, title, level, n, total - n, r))
+    return rows
 
 
 def _combine(rows: list[ReadinessRow], topic_id: str, title: str, level: str) -> ReadinessRow:
@@ -75,6 +83,7 @@ def build(store: Store, now: datetime | None = None, forecast_days: int = 30) ->
     today = now.date()
     year_ago = (today - timedelta(days=365)).toordinal()
     activity = dict(store.db.execute_sql("SELECT day, reviews FROM activity WHERE day > ?", (year_ago,)).fetchall())
+    last_scores = _last_scores(store)
     return Dashboard(
         target=target,
         readiness=per_topic,
@@ -82,36 +91,42 @@ def build(store: Store, now: datetime | None = None, forecast_days: int = 30) ->
         by_level=by_level,
         activity=activity,
         streak=store.streak(today),
-        scores=score_distribution(store),
-        calibration=calibration(store),
+        scores=score_distribution(store, last_scores),
+        calibration=calibration(store, last_scores),
         forecast=forecast(store, now, forecast_days),
     )
 
 
-def score_distribution(store: Store) -> dict[str, dict[str, dict[str, int]]]:
+def _last_scores(store: Store) -> list[tuple[str, str | None, str | None, int]]:
+    return store.db.execute_sql(
+        f"SELECT topic_id, last_self_score, last_mock_score, COUNT(*) FROM card_state "
+        f"WHERE qid NOT IN ({RETIRED_QIDS}) GROUP BY 1, 2, 3"
+    ).fetchall()
+
+
+def score_distribution(
+    store: Store, rows: list[tuple[str, str | None, str | None, int]] | None = None
+) -> dict[str, dict[str, dict[str, int]]]:
+    """Per topic, how many questions the user and the interviewer last scored Weak / OK / Strong (/ Easy)."""
     out: dict[str, dict[str, dict[str, int]]] = {}
-    for source, column in (("self", "last_self_score"), ("mock", "last_mock_score")):
-        rows = store.db.execute_sql(
-            f"SELECT q.topic_id, p.{column}, COUNT(*) FROM progress p JOIN question_row q ON q.qid = p.qid "
-            f"WHERE q.retired = 0 AND p.{column} IS NOT NULL GROUP BY q.topic_id, p.{column}"
-        ).fetchall()
-        for topic_id, score, n in rows:
-            by_source = out.setdefault(topic_id, {s: dict.fromkeys(REVIEW_SCORES, 0) for s in ("self", "mock")})
-            by_source[source][score] = n
+    for topic_id, own, mock, n in _last_scores(store) if rows is None else rows:
+        by_source = out.setdefault(topic_id, {s: dict.fromkeys(REVIEW_SCORES, 0) for s in ("self", "mock")})
+        if own:
+            by_source["self"][own] += n
+        if mock:
+            by_source["mock"][mock] += n
     return out
 
 
-def calibration(store: Store) -> dict[tuple[str, str], int]:
+def calibration(
+    store: Store, rows: list[tuple[str, str | None, str | None, int]] | None = None
+) -> dict[tuple[str, str], int]:
     """How the user's own last score compares with the interviewer's last grade on the same questions
     (an Easy self-score counts as Strong here: the interviewer has no Easy)."""
-    rows = store.db.execute_sql(
-        "SELECT CASE p.last_self_score WHEN 'easy' THEN 'strong' ELSE p.last_self_score END, p.last_mock_score, COUNT(*) "
-        "FROM progress p JOIN question_row q ON q.qid = p.qid "
-        "WHERE q.retired = 0 AND p.last_self_score IS NOT NULL AND p.last_mock_score IS NOT NULL GROUP BY 1, 2"
-    ).fetchall()
     out = {(a, b): 0 for a in SCORES for b in SCORES}
-    for own, interviewer, n in rows:
-        out[(own, interviewer)] = n
+    for _topic, own, mock, n in _last_scores(store) if rows is None else rows:
+        if own and mock:
+            out[("strong" if own == "easy" else own, mock)] += n
     return out
 
 
@@ -119,8 +134,8 @@ def forecast(store: Store, now: datetime, days: int = 30) -> list[int]:
     start = datetime.combine(now.date(), datetime.min.time()).astimezone().timestamp()
     horizon = start + days * DAY
     rows = store.db.execute_sql(
-        "SELECT MAX(0, CAST((c.due - ?) / 86400 AS INTEGER)), COUNT(*) FROM card_state c "
-        "JOIN question_row q ON q.qid = c.qid WHERE q.retired = 0 AND c.due < ? GROUP BY 1",
+        f"SELECT MAX(0, CAST((due - ?) / 86400 AS INTEGER)), COUNT(*) FROM card_state "
+        f"WHERE due < ? AND qid NOT IN ({RETIRED_QIDS}) GROUP BY 1",
         (start, horizon),
     ).fetchall()
     counts = [0] * days

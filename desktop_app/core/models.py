@@ -50,7 +50,7 @@ class QuestionRow(BaseModel):
     solution = TextField(null=True)
     tests = TextField(null=True)
     content_hash = CharField()
-    retired = BooleanField(default=False, index=True)
+    retired = BooleanField(default=False)
 
     class Meta:
         indexes = ((("topic_id", "position"), False),)
@@ -80,8 +80,6 @@ class Progress(BaseModel):
     last_score = CharField()
     last_reviewed_at = FloatField()
     reviews = IntegerField(default=0)
-    last_self_score = CharField(null=True)  # added in schema 3
-    last_mock_score = CharField(null=True)  # added in schema 3
 
 
 class Bookmark(BaseModel):
@@ -173,13 +171,26 @@ class CardState(BaseModel):
     """FSRS state of a question, derived from the review log (Store.rebuild_schedule recomputes it)."""
 
     qid = CharField(primary_key=True)
+    # Copied from the question and the log so the dashboard aggregates this one narrow table, no joins.
+    topic_id = CharField()
+    level = CharField()
+    last_self_score = CharField(null=True)
+    last_mock_score = CharField(null=True)
     state = IntegerField()  # fsrs.State: 1 learning, 2 review, 3 relearning
     step = IntegerField(null=True)
     stability = FloatField(null=True)
     difficulty = FloatField(null=True)
-    due = FloatField(index=True)  # Unix time
+    due = FloatField()  # Unix time
     last_review = FloatField(null=True)
     first_review = FloatField(index=True)  # when the question was first seen: the daily new-card limit counts these
+
+    class Meta:
+        # Covering indexes: each dashboard aggregate and the due count read one index, never the table.
+        indexes = (
+            (("due", "qid"), False),
+            (("topic_id", "level", "qid", "stability", "last_review"), False),
+            (("topic_id", "last_self_score", "last_mock_score", "qid"), False),
+        )
 
 
 class Activity(BaseModel):

@@ -11,10 +11,11 @@ import json
 import os
 import re
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -34,7 +35,6 @@ from desktop_app.core.models import (
     MockSession,
     MockTurn,
     Note,
-    Progress,
     QuestionRow,
     QuestionSearch,
     Review,
@@ -79,12 +79,11 @@ def _migrate_3(db: SqliteDatabase) -> None:
     The derived tables are filled from the existing review log, so an upgraded store is scheduled
     from its whole history at once.
     """
-    # Migration 1 creates tables from the current model classes, so a new store already has these columns.
-    columns = {row[1] for row in db.execute_sql("PRAGMA table_info(progress)").fetchall()}
-    for name in ("last_self_score", "last_mock_score"):
-        if name not in columns:
-            db.execute_sql(f"ALTER TABLE progress ADD COLUMN {name} VARCHAR(255)")
     db.create_tables(V3_MODELS, safe=False)
+    # A low-cardinality index on `retired` made the planner scan every live question once per topic;
+    # covering indexes serve the counts and joins from the index alone, without the wide rows.
+    db.execute_sql("DROP INDEX IF EXISTS question_row_retired")
+    db.execute_sql("CREATE INDEX question_row_live ON question_row (retired, topic_id, level, qid)")
     _rebuild_derived(db, StudyConfig())
 
 
@@ -206,6 +205,9 @@ class Store:
         try:
             self.db.execute_sql("PRAGMA journal_mode=wal")
             self.db.execute_sql("PRAGMA synchronous=normal")
+            # No automatic checkpoints: they copy the WAL into the database inside whichever commit crosses
+            # the threshold, a disk-heavy stall on the UI thread. checkpoint_in_background() does it instead.
+            self.db.execute_sql("PRAGMA wal_autocheckpoint=0")
             self.db.bind(MODELS, bind_refs=False, bind_backrefs=False)
             self._migrate(version)
         except (peewee.DatabaseError, sqlite3.DatabaseError) as exc:
@@ -239,7 +241,29 @@ class Store:
 
     def close(self) -> None:
         if not self.db.is_closed():
+            try:
+                self.db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            except (peewee.DatabaseError, sqlite3.DatabaseError):
+                pass  # another process holds it; the WAL stays valid and is checkpointed next time
             self.db.close()
+
+    def checkpoint_in_background(self) -> threading.Thread:
+        """Fold the write-ahead log into the database from another thread and connection (PASSIVE: it
+        never blocks the app's own reads and writes)."""
+
+        def run() -> None:
+            try:
+                con = sqlite3.connect(self.path, timeout=1)
+                try:
+                    con.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                finally:
+                    con.close()
+            except sqlite3.Error:
+                pass  # busy or gone: the next checkpoint catches up
+
+        thread = threading.Thread(target=run, name="mlprep-checkpoint", daemon=True)
+        thread.start()
+        return thread
 
     # -- bank sync -----------------------------------------------------------------------
 
@@ -346,6 +370,8 @@ class Store:
             ]
             for chunk in _chunks(fingerprints):
                 BankFile.insert_many(chunk).execute()
+            if report.updated:
+                self._retag_cards()
         return report
 
     def _sync_topics(self, topics: list[Topic], failed_topics: set[str]) -> None:
@@ -520,7 +546,7 @@ class Store:
                 qid=qid, reviewed_at=at, score=score, source=source, seconds=max(0.0, seconds)
             ).execute()
             self._refresh_progress(qid)
-            self._advance_card(qid, score, at)
+            self._advance_card(qid, score, source, at)
             self._count_activity(at, +1)
         return int(review_id)
 
@@ -538,26 +564,14 @@ class Store:
         return record
 
     def _refresh_progress(self, qid: str) -> None:
-        last = Review.select().where(Review.qid == qid).order_by(Review.reviewed_at.desc(), Review.id.desc()).first()
-        if last is None:
-            Progress.delete().where(Progress.qid == qid).execute()
-            return
-        count = Review.select().where(Review.qid == qid).count()
-        by_source = {}
-        for source in SOURCES:
-            row = self.db.execute_sql(
-                "SELECT score FROM review WHERE qid = ? AND source = ? ORDER BY reviewed_at DESC, id DESC LIMIT 1",
-                (qid, source),
-            ).fetchone()
-            by_source[source] = row[0] if row else None
-        Progress.insert(
-            qid=qid,
-            last_score=last.score,
-            last_reviewed_at=last.reviewed_at,
-            reviews=count,
-            last_self_score=by_source["self"],
-            last_mock_score=by_source["mock"],
-        ).on_conflict_replace().execute()
+        # Raw SQL: this runs on every score, inside the keystroke budget.
+        self.db.execute_sql("DELETE FROM progress WHERE qid = ?", (qid,))
+        self.db.execute_sql(
+            "INSERT INTO progress (qid, last_score, last_reviewed_at, reviews)"
+            " SELECT qid, (SELECT score FROM review WHERE qid = ? ORDER BY reviewed_at DESC, id DESC LIMIT 1),"
+            " MAX(reviewed_at), COUNT(*) FROM review WHERE qid = ? GROUP BY qid",
+            (qid, qid),
+        )
 
     def rebuild_progress(self) -> None:
         """Recompute every derived row (summaries, card states, daily activity) from the review log."""
@@ -606,26 +620,28 @@ class Store:
         ).fetchone()
         return CardRow(*row) if row else None
 
-    def _advance_card(self, qid: str, score: str, at: float) -> None:
+    def _advance_card(self, qid: str, score: str, source: str, at: float) -> None:
         current = self.card(qid)
-        if current is not None and current.last_review is not None and at < current.last_review:
-            self._replay_card(qid)  # a review dated before the last one: replay the history in order
+        if current is None or (current.last_review is not None and at < current.last_review):
+            self._replay_card(qid)  # first review, or one dated before the last: build from the history
             return
         _card, row = review(self._scheduler(), qid, to_card(current), score, at)  # type: ignore[arg-type]
-        first = at if current is None else None
-        _save_card(self.db, row, first)
+        last_column = "last_self_score" if source == "self" else "last_mock_score"
+        self.db.execute_sql(
+            f"UPDATE card_state SET state = ?, step = ?, stability = ?, difficulty = ?, due = ?, last_review = ?,"
+            f" {last_column} = ? WHERE qid = ?",
+            (row.state, row.step, row.stability, row.difficulty, row.due, row.last_review, score, qid),
+        )
 
     def _replay_card(self, qid: str) -> None:
         history = self.db.execute_sql(
-            "SELECT reviewed_at, score FROM review WHERE qid = ? ORDER BY reviewed_at, id", (qid,)
+            "SELECT r.qid, r.reviewed_at, r.score, r.source, q.topic_id, q.level FROM review r"
+            " JOIN question_row q ON q.qid = r.qid WHERE r.qid = ? ORDER BY r.reviewed_at, r.id",
+            (qid,),
         ).fetchall()
-        if not history:
-            CardState.delete().where(CardState.qid == qid).execute()
-            return
-        row = replay(self._scheduler(), qid, history)  # type: ignore[arg-type]
-        assert row is not None
         CardState.delete().where(CardState.qid == qid).execute()
-        _save_card(self.db, row, history[0][0])
+        if history:
+            _insert_cards(self.db, self._scheduler(), history)
 
     def _count_activity(self, at: float, delta: int) -> None:
         day = local_day(at)
@@ -634,6 +650,14 @@ class Store:
             (day, max(delta, 0), delta),
         )
         self.db.execute_sql("DELETE FROM activity WHERE day = ? AND reviews <= 0", (day,))
+
+    def _retag_cards(self) -> None:
+        """After a bank change: cards follow their question's topic and level."""
+        self.db.execute_sql(
+            "UPDATE card_state SET (topic_id, level) = (SELECT q.topic_id, q.level FROM question_row q"
+            " WHERE q.qid = card_state.qid) WHERE EXISTS (SELECT 1 FROM question_row q WHERE q.qid = card_state.qid"
+            " AND (q.topic_id != card_state.topic_id OR q.level != card_state.level))"
+        )
 
     def new_seen_today(self, now: float | None = None) -> int:
         today = datetime.fromtimestamp(time.time() if now is None else now).date()
@@ -674,13 +698,11 @@ class Store:
     def due_counts(self, now: float | None = None) -> tuple[int, int]:
         """(due now, new still allowed today) across the live bank."""
         now = time.time() if now is None else now
-        due = self.db.execute_sql(
-            "SELECT COUNT(*) FROM card_state c JOIN question_row q ON q.qid = c.qid WHERE c.due <= ? AND q.retired = 0",
-            (now,),
-        ).fetchone()[0]
-        unseen = self.db.execute_sql(
-            "SELECT COUNT(*) FROM question_row q LEFT JOIN card_state c ON c.qid = q.qid WHERE c.qid IS NULL AND q.retired = 0"
-        ).fetchone()[0]
+        live = f"qid NOT IN ({RETIRED_QIDS})"
+        due = self.db.execute_sql(f"SELECT COUNT(*) FROM card_state WHERE due <= ? AND {live}", (now,)).fetchone()[0]
+        seen = self.db.execute_sql(f"SELECT COUNT(*) FROM card_state WHERE {live}").fetchone()[0]
+        total = self.db.execute_sql("SELECT COUNT(*) FROM question_row WHERE retired = 0").fetchone()[0]
+        unseen = total - seen
         allowance = max(0, self.study_config().new_per_day - self.new_seen_today(now))
         return int(due), int(min(unseen, allowance))
 
@@ -703,16 +725,21 @@ class Store:
         """Consecutive local days with at least one review, ending today (or yesterday, if today has none yet)."""
         today = today or date.today()
 
-        def has_review(day: date) -> bool:
-            return (
-                self.db.execute_sql("SELECT 1 FROM activity WHERE day = ?", (day.toordinal(),)).fetchone() is not None
-            )
-
-        day = today if has_review(today) else today - timedelta(days=1)
+        # One query for the whole run of days (a streak can be hundreds of days long).
+        days = self.db.execute_sql(
+            "SELECT day FROM activity WHERE day <= ? ORDER BY day DESC", (today.toordinal(),)
+        ).fetchall()
+        expected = today.toordinal()
+        if not days or days[0][0] != expected:
+            expected -= 1  # today not studied yet: the streak may still end yesterday
         count = 0
-        while has_review(day):
+        for (day,) in days:
+            if day > expected:
+                continue
+            if day != expected:
+                break
             count += 1
-            day -= timedelta(days=1)
+            expected -= 1
         return count
 
     def set_bookmark(self, qid: str, on: bool) -> None:
@@ -875,18 +902,51 @@ def _session_record(row: MockSession) -> MockSessionRecord:
     )
 
 
-def _save_card(db: SqliteDatabase, row: CardRow, first_review: float | None) -> None:
-    if first_review is None:
-        db.execute_sql(
-            "UPDATE card_state SET state = ?, step = ?, stability = ?, difficulty = ?, due = ?, last_review = ? WHERE qid = ?",
-            (row.state, row.step, row.stability, row.difficulty, row.due, row.last_review, row.qid),
+RETIRED_QIDS = "SELECT qid FROM question_row WHERE retired = 1"
+
+
+def _insert_cards(
+    db: SqliteDatabase, scheduler: object, history: Iterable[tuple[str, float, str, str, str, str]]
+) -> None:
+    """Replay (qid, time, score, source, topic, level) rows, grouped by qid and in time order, into card_state."""
+    rows: list[tuple[object, ...]] = []
+    current: list[tuple[str, float, str, str, str, str]] = []
+
+    def flush() -> None:
+        if not current:
+            return
+        qid, first, _score, _source, topic_id, level = current[0]
+        card = replay(scheduler, qid, [(at, score) for _q, at, score, _s, _t, _l in current])  # type: ignore[arg-type]
+        assert card is not None
+        last = {src: score for _q, _at, score, src, _t, _l in current}
+        rows.append(
+            (
+                qid,
+                topic_id,
+                level,
+                last.get("self"),
+                last.get("mock"),
+                card.state,
+                card.step,
+                card.stability,
+                card.difficulty,
+                card.due,
+                card.last_review,
+                first,
+            )
         )
-    else:
-        db.execute_sql(
-            "INSERT INTO card_state (qid, state, step, stability, difficulty, due, last_review, first_review)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (row.qid, row.state, row.step, row.stability, row.difficulty, row.due, row.last_review, first_review),
-        )
+
+    for item in history:
+        if current and item[0] != current[0][0]:
+            flush()
+            current = []
+        current.append(item)
+    flush()
+    db.cursor().executemany(
+        "INSERT INTO card_state (qid, topic_id, level, last_self_score, last_mock_score, state, step, stability,"
+        " difficulty, due, last_review, first_review) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
 
 
 def _rebuild_derived(db: SqliteDatabase, config: StudyConfig) -> None:
@@ -894,52 +954,19 @@ def _rebuild_derived(db: SqliteDatabase, config: StudyConfig) -> None:
     db.execute_sql("DELETE FROM progress")
     db.execute_sql(
         """
-        INSERT INTO progress (qid, last_score, last_reviewed_at, reviews, last_self_score, last_mock_score)
+        INSERT INTO progress (qid, last_score, last_reviewed_at, reviews)
         SELECT r.qid,
                (SELECT r2.score FROM review r2 WHERE r2.qid = r.qid ORDER BY r2.reviewed_at DESC, r2.id DESC LIMIT 1),
-               MAX(r.reviewed_at), COUNT(*),
-               (SELECT r2.score FROM review r2 WHERE r2.qid = r.qid AND r2.source = 'self'
-                ORDER BY r2.reviewed_at DESC, r2.id DESC LIMIT 1),
-               (SELECT r2.score FROM review r2 WHERE r2.qid = r.qid AND r2.source = 'mock'
-                ORDER BY r2.reviewed_at DESC, r2.id DESC LIMIT 1)
+               MAX(r.reviewed_at), COUNT(*)
         FROM review r GROUP BY r.qid
         """
     )
     db.execute_sql("DELETE FROM card_state")
-    scheduler = make_scheduler(config)
-    rows: list[tuple[object, ...]] = []
-    history: list[tuple[float, str]] = []
-    current = None
-    cursor = db.execute_sql("SELECT qid, reviewed_at, score FROM review ORDER BY qid, reviewed_at, id")
-
-    def flush() -> None:
-        if current is not None and history:
-            card = replay(scheduler, current, history)
-            assert card is not None
-            rows.append(
-                (
-                    card.qid,
-                    card.state,
-                    card.step,
-                    card.stability,
-                    card.difficulty,
-                    card.due,
-                    card.last_review,
-                    history[0][0],
-                )
-            )
-
-    for qid, at, score in cursor:
-        if qid != current:
-            flush()
-            current, history = qid, []
-        history.append((at, score))
-    flush()
-    db.cursor().executemany(
-        "INSERT INTO card_state (qid, state, step, stability, difficulty, due, last_review, first_review)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        rows,
+    history = db.execute_sql(
+        "SELECT r.qid, r.reviewed_at, r.score, r.source, q.topic_id, q.level FROM review r"
+        " JOIN question_row q ON q.qid = r.qid ORDER BY r.qid, r.reviewed_at, r.id"
     )
+    _insert_cards(db, make_scheduler(config), history)
     db.execute_sql("DELETE FROM activity")
     days = db.execute_sql(
         "SELECT date(reviewed_at, 'unixepoch', 'localtime') AS d, COUNT(*) FROM review GROUP BY d"

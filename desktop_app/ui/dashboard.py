@@ -292,5 +292,5 @@ def open_dashboard(store: Store, parent: QWidget | None = None) -> DashboardWind
     from desktop_app.core import dashboard
 
     data = dashboard.build(store)
-    titles = {t.id: t.title for t in store.topics()}
+    titles = {row.topic_id: row.title for row in data.readiness}
     return DashboardWindow(data, titles, date.today(), parent)

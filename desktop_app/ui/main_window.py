@@ -47,6 +47,7 @@ STATUS_CHOICES = (
     ("weak_ok", "Weak or OK last time"),
     ("bookmarked", "Bookmarked"),
 )
+CHECKPOINT_INTERVAL_MS = 20_000  # the WAL is folded into the database off the UI thread this often
 ZOOM_STEP = 1.1
 ZOOM_LIMIT = 8
 
@@ -75,6 +76,7 @@ class MainWindow(QMainWindow):
         self._topic_titles: dict[str, str] = {}
         self._topic_counts: dict[str, list[int]] = {}
         self._note_qid: str | None = None
+        self._due: list[int] | None = None  # [due now, new left today], kept in step after each score
         self._help: HelpSheet | None = None
         self.built = False
         geometry = settings.value("geometry")
@@ -135,6 +137,11 @@ class MainWindow(QMainWindow):
         self.refresh_topics(current=str(self.settings.value("lastTopic", ALL_TOPICS)))
         self.refresh_list(keep_qid=str(self.settings.value("lastQuestion", "")) or None)
         self.question_list.setFocus()
+        from PySide6.QtCore import QTimer
+
+        self._checkpoints = QTimer(self, interval=CHECKPOINT_INTERVAL_MS)
+        self._checkpoints.timeout.connect(store.checkpoint_in_background)
+        self._checkpoints.start()
 
     # -- construction --------------------------------------------------------------------
 
@@ -351,12 +358,14 @@ class MainWindow(QMainWindow):
         if current.isValid() and self._study.go_to(current.row()):
             self._show_current()
 
-    def _update_status(self) -> None:
+    def _update_status(self, recount_due: bool = True) -> None:
         reviewed = sum(c[0] for c in self._topic_counts.values())
         total = sum(c[1] for c in self._topic_counts.values())
         streak = self._db.streak()
         days = "day" if streak == 1 else "days"
-        due, new = self._db.due_counts()
+        if recount_due or self._due is None:
+            self._due = list(self._db.due_counts())
+        due, new = self._due
         self.sidebar.set_due(due, new)
         self.progress_label.setText(f"{reviewed} / {total} reviewed  ·  {due} due  ·  streak {streak} {days}")
 
@@ -397,14 +406,22 @@ class MainWindow(QMainWindow):
         if item is None:
             return
         first_review = item.last_score is None
+        import time
+
+        card = self._db.card(item.qid)
+        was_due = card is not None and card.due <= time.time()
         step = self._study.score(tier)
         if step is None:
             return
         self.list_model.update_row(step.index, self._study.items[step.index])
+        if self._due is not None:
+            # A scored card is never due again at once (FSRS's shortest step is a minute): count it out.
+            self._due[0] -= int(was_due)
+            self._due[1] = max(0, self._due[1] - int(card is None))
         if first_review:
             self._count_reviewed(item.topic_id, +1)
         else:
-            self._update_status()
+            self._update_status(recount_due=False)
         self._show_current()
         self.statusBar().showMessage(f"Scored {tier.upper()}. Press U to undo.", 3000)
 
@@ -427,7 +444,7 @@ class MainWindow(QMainWindow):
         if topic_id in self._topic_counts:
             self._topic_counts[topic_id][0] += delta
         self.sidebar.update_counts(self._topic_counts)
-        self._update_status()
+        self._update_status(recount_due=delta < 0)
 
     @_needs_store
     def toggle_bookmark(self) -> None:

@@ -345,8 +345,8 @@ def test_a_version_one_store_upgrades_with_its_history(tmp_path: Path, bank: Pat
     s.record_review("a1", "ok", seconds=3.0)
     for table in ("mock_turn", "mock_session", "card_state", "activity", "app_setting"):
         s.db.execute_sql(f"DROP TABLE {table}")
-    for column in ("last_self_score", "last_mock_score"):
-        s.db.execute_sql(f"ALTER TABLE progress DROP COLUMN {column}")
+    s.db.execute_sql("DROP INDEX question_row_live")
+    s.db.execute_sql('CREATE INDEX "question_row_retired" ON "question_row" ("retired")')  # as schema 1 had it
     s.db.execute_sql("PRAGMA user_version = 1")
     s.close()
     s = Store.open(path)
@@ -357,3 +357,20 @@ def test_a_version_one_store_upgrades_with_its_history(tmp_path: Path, bank: Pat
     card = s.card("a1")
     assert card is not None and card.last_review == pytest.approx(s.reviews()[0].reviewed_at, abs=1e-3)
     s.close()
+
+
+def test_wal_is_checkpointed_in_the_background_not_on_commit(tmp_path: Path, bank: Path) -> None:
+    path = tmp_path / "w" / "mlprep.sqlite3"
+    s = Store.open(path)
+    s.sync_bank([bank])
+    assert s.db.execute_sql("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+    for i in range(50):
+        s.record_review("a1", "ok", at=1000.0 + i)
+    wal = path.with_name(path.name + "-wal")
+    assert wal.stat().st_size > 0
+    s.checkpoint_in_background().join(10)
+    reader = sqlite3.connect(path)
+    assert reader.execute("SELECT COUNT(*) FROM review").fetchone()[0] == 50
+    reader.close()
+    s.close()
+    assert not wal.exists() or wal.stat().st_size == 0  # close truncates it
