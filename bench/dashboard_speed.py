@@ -49,8 +49,13 @@ def main() -> None:
     rows = []
     for _ in range(args.reviews):
         rows.append(
-            (rng.choice(studied), now - rng.random() * 365 * 86400, rng.choice(("weak", "ok", "strong", "strong")),
-             "mock" if rng.random() < 0.2 else "self", 30.0)
+            (
+                rng.choice(studied),
+                now - rng.random() * 365 * 86400,
+                rng.choice(("weak", "ok", "strong", "strong")),
+                "mock" if rng.random() < 0.2 else "self",
+                30.0,
+            )
         )
     with store.db.atomic():
         store.db.cursor().executemany(
@@ -58,11 +63,14 @@ def main() -> None:
         )
     t = time.perf_counter()
     store.rebuild_schedule()
-    print(f"{args.reviews:,} reviews on {len(studied):,} questions; rebuild of the schedule: {time.perf_counter() - t:.1f} s")
+    print(
+        f"{args.reviews:,} reviews on {len(studied):,} questions; rebuild of the schedule: {time.perf_counter() - t:.1f} s"
+    )
 
     app = QApplication.instance() or QApplication(["bench"])
     opens = []
     for _ in range(7):
+
         def open_and_paint() -> None:
             window = open_dashboard(store)
             window.show()
@@ -72,8 +80,10 @@ def main() -> None:
 
         opens.append(timed_ms(open_and_paint))
         app.processEvents()
-    print(f"dashboard open (data + widgets + paint): median {statistics.median(opens):.0f} ms, "
-          f"max {max(opens):.0f} ms over 7 opens (budget 200 ms; median = {statistics.median(opens) / base:.1f}x baseline)")
+    print(
+        f"dashboard open (data + widgets + paint): median {statistics.median(opens):.0f} ms, "
+        f"max {max(opens):.0f} ms over 7 opens (budget 200 ms; median = {statistics.median(opens) / base:.1f}x baseline)"
+    )
 
     from desktop_app.core import dashboard
 
@@ -86,9 +96,13 @@ def main() -> None:
     window.sidebar.select_topic(DUE)
     app.processEvents()
     print(f"Due queue: {window.list_model.rowCount():,} questions")
-    scores = [timed_ms(lambda i=i: (window.score(("weak", "ok", "strong")[i % 3]), app.processEvents())) for i in range(200)]
-    print(f"score a due question (+ next, rendered): p50 {percentile(scores, 50):.2f} ms, p99 {percentile(scores, 99):.2f} ms "
-          f"(budget p99 16 ms; p99 = {percentile(scores, 99) / base:.2f}x baseline)")
+    scores = [
+        timed_ms(lambda i=i: (window.score(("weak", "ok", "strong")[i % 3]), app.processEvents())) for i in range(200)
+    ]
+    print(
+        f"score a due question (+ next, rendered): p50 {percentile(scores, 50):.2f} ms, p99 {percentile(scores, 99):.2f} ms "
+        f"(budget p99 16 ms; p99 = {percentile(scores, 99) / base:.2f}x baseline)"
+    )
     window.close()
     store.close()
 

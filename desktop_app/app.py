@@ -173,8 +173,35 @@ def smoke_test(data_dir: Path) -> int:
     if total == 0 or not rendered:
         print("smoke test failed: no question was rendered", file=sys.stderr)
         return EXIT_PROBLEMS
-    print(f"smoke test ok: {total} questions, {reviewed} reviewed, data in {data_dir}")
+    sdk = _probe_interviewer(app)
+    if sdk is None:
+        return EXIT_PROBLEMS
+    print(f"smoke test ok: {total} questions, {reviewed} reviewed, anthropic {sdk} in the worker, data in {data_dir}")
     return EXIT_OK
+
+
+def _probe_interviewer(app) -> str | None:  # type: ignore[no-untyped-def]
+    """The mock interview's path: a worker thread that imports the SDK (bundled apps must carry it)."""
+    from desktop_app.simulator.keys import KeyStore
+    from desktop_app.simulator.worker import Request, WorkerHost
+
+    host = WorkerHost(KeyStore())
+    result: list[object] = []
+    host.worker.done.connect(lambda _id, value: result.append(value))
+    host.worker.failed.connect(lambda _id, kind, message, _p: result.append(RuntimeError(f"{kind}: {message}")))
+    host.submit(Request("probe"))
+    deadline = time.monotonic() + 60
+    while not result and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
+    host.shutdown()
+    if not result or isinstance(result[0], Exception):
+        print(
+            f"smoke test failed: the interviewer's SDK did not load ({result[0] if result else 'timed out'})",
+            file=sys.stderr,
+        )
+        return None
+    return str(result[0])
 
 
 def cmd_validate(paths: list[str]) -> int:

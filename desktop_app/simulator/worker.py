@@ -26,7 +26,7 @@ _ids = iter(range(1, 1 << 62))
 
 @dataclass
 class Request:
-    kind: str  # ask | grade | models
+    kind: str  # ask | grade | models | probe
     model: str = DEFAULT_MODEL
     context: QuestionContext | None = None
     grade: GradeRequest | None = None
@@ -74,6 +74,9 @@ class InterviewWorker(QObject):
     def run(self, request: Request) -> None:
         self.busy.emit(True)
         try:
+            if request.kind == "probe":
+                self.done.emit(request.id, probe_sdk())
+                return
             client = self._client_for(request.model)
             if request.kind == "models":
                 self.done.emit(request.id, client.list_models())
@@ -133,3 +136,13 @@ class WorkerHost(QObject):
         self.closing.emit()  # queued behind any running request: closes the connection pool in its thread
         self.worker_thread.quit()
         return self.worker_thread.wait(timeout_ms)
+
+
+def probe_sdk() -> str:
+    """Import the SDK and build a client, without any network: the frozen app's smoke test runs this in
+    the worker thread to prove the SDK and its data files were bundled."""
+    import anthropic
+
+    client = anthropic.Anthropic(api_key="probe-only-never-sent")
+    client.close()
+    return str(anthropic.__version__)
