@@ -217,13 +217,20 @@ def cmd_validate(paths: list[str]) -> int:
     return EXIT_OK
 
 
-def cmd_stats(data_dir: Path) -> int:
+def _cli_store(data_dir: Path) -> Store | None:
+    """The store for a command, or None after printing why it cannot be opened."""
     from desktop_app.core.store import StoreError
 
     try:
-        store, report = open_synced_store(data_dir)
+        return open_synced_store(data_dir)[0]
     except StoreError as exc:
         print(exc, file=sys.stderr)
+        return None
+
+
+def cmd_stats(data_dir: Path) -> int:
+    store = _cli_store(data_dir)
+    if store is None:
         return EXIT_STORE
     try:
         scores = store.score_counts()
@@ -265,12 +272,8 @@ def cmd_stats(data_dir: Path) -> int:
 
 
 def cmd_rebuild(data_dir: Path) -> int:
-    from desktop_app.core.store import StoreError
-
-    try:
-        store, _report = open_synced_store(data_dir)
-    except StoreError as exc:
-        print(exc, file=sys.stderr)
+    store = _cli_store(data_dir)
+    if store is None:
         return EXIT_STORE
     try:
         started = time.perf_counter()

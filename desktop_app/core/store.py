@@ -437,14 +437,7 @@ class Store:
         limit: int | None = None,
     ) -> list[QuestionSummary]:
         """The question list for the current filters; with search text, the best matches first."""
-        where = ["q.retired = 0"]
-        params: list[object] = []
-        if topic_id:
-            where.append("q.topic_id = ?")
-            params.append(topic_id)
-        if level:
-            where.append("q.level = ?")
-            params.append(level)
+        where, params = _live_filters(topic_id, level, "q.")
         if status == "unreviewed":
             where.append("p.qid IS NULL")
         elif status == "weak_ok":
@@ -489,15 +482,10 @@ class Store:
         costs well under a millisecond, and _relevance() then ranks just that set.
         """
         match = " ".join(f'"{t}"*' for t in tokens)
-        extra, extra_params = "", []
+        extra = ""
+        extra_params: list[object] = []
         if topic_id or level:
-            sub = ["retired = 0"]
-            if topic_id:
-                sub.append("topic_id = ?")
-                extra_params.append(topic_id)
-            if level:
-                sub.append("level = ?")
-                extra_params.append(level)
+            sub, extra_params = _live_filters(topic_id, level)
             extra = f" AND rowid IN (SELECT num FROM question_row WHERE {' AND '.join(sub)})"
         sql = "SELECT rowid FROM {table} WHERE {table} MATCH ?" + extra + f" LIMIT {SEARCH_CANDIDATES}"
         in_question = [r[0] for r in self.db.execute_sql(sql.format(table="title_search"), [match, *extra_params])]
@@ -672,13 +660,7 @@ class Store:
     ) -> list[QuestionSummary]:
         """Due cards, most overdue first, then new questions up to what is left of today's new limit."""
         now = time.time() if now is None else now
-        where, params = ["q.retired = 0"], []
-        if topic_id:
-            where.append("q.topic_id = ?")
-            params.append(topic_id)
-        if level:
-            where.append("q.level = ?")
-            params.append(level)
+        where, params = _live_filters(topic_id, level, "q.")
         cols = "q.qid, q.topic_id, q.level, q.question, p.last_score, b.qid IS NOT NULL"
         joins = "LEFT JOIN progress p ON p.qid = q.qid LEFT JOIN bookmark b ON b.qid = q.qid"
         due = self.db.execute_sql(
@@ -903,6 +885,19 @@ def _session_record(row: MockSession) -> MockSessionRecord:
 
 
 RETIRED_QIDS = "SELECT qid FROM question_row WHERE retired = 1"
+
+
+def _live_filters(topic_id: str | None, level: str | None, alias: str = "") -> tuple[list[str], list[object]]:
+    """WHERE clauses (and their parameters) for live questions of a topic and level, either optional."""
+    where: list[str] = [f"{alias}retired = 0"]
+    params: list[object] = []
+    if topic_id:
+        where.append(f"{alias}topic_id = ?")
+        params.append(topic_id)
+    if level:
+        where.append(f"{alias}level = ?")
+        params.append(level)
+    return where, params
 
 
 def _insert_cards(

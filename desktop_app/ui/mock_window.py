@@ -313,13 +313,11 @@ class MockInterviewWindow(QMainWindow):
             self.transcript.append_message("question", f"**{question.question}**")
             self._set_state("answering")
             return
-        self.transcript.begin_stream("Interviewer")
-        self._submit(Request("ask", model=self.interview.config.model, context=self._context()), self.ask_current_retry)
-        self._set_state("asking")
+        self._ask()
 
-    def ask_current_retry(self) -> None:
+    def _ask(self) -> None:
         self.transcript.begin_stream("Interviewer")
-        self._submit(Request("ask", model=self.interview.config.model, context=self._context()), self.ask_current_retry)
+        self._submit(Request("ask", model=self.interview.config.model, context=self._context()), self._ask)
         self._set_state("asking")
 
     def _submit(self, request: Request, retry: object) -> None:
