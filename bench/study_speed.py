@@ -74,6 +74,23 @@ def main() -> None:
         f"(budget p99 16 ms; p99 = {percentile(keystrokes, 99) / base:.2f}x baseline)"
     )
 
+    # The same keystrokes within one topic and level (a filtered search).
+    window.sidebar.select_topic("synthetic-3")
+    window.level_filter.setCurrentIndex(window.level_filter.findData("advanced"))
+    filtered: list[float] = []
+    for q in queries:
+        for i in range(1, len(q) + 1):
+            filtered.append(timed_ms(lambda q=q, i=i: (window.search_box.setText(q[:i]), app.processEvents())))
+        window.search_box.clear()
+        app.processEvents()
+    print(
+        f"search keystroke within a topic and level: p50 {percentile(filtered, 50):.2f} ms, "
+        f"p99 {percentile(filtered, 99):.2f} ms"
+    )
+    window.sidebar.select_topic("")
+    window.level_filter.setCurrentIndex(0)
+    app.processEvents()
+
     window.search_box.setText(EVERYWHERE)
     app.processEvents()
     print(

@@ -108,6 +108,9 @@ class QuestionSearch(FTS5Model):
     answer = SearchField()
     follow_ups = SearchField()
     tags = SearchField()
+    # Topic and level as tokens (see store.facet_tokens): a filtered search intersects doclists in the
+    # index instead of testing every match against a list of row ids.
+    facets = SearchField()
 
     class Meta:
         database = None
@@ -124,6 +127,7 @@ class TitleSearch(FTS5Model):
     rowid = RowIDField()
     question = SearchField()
     tags = SearchField()
+    facets = SearchField()
 
     class Meta:
         database = None

@@ -242,6 +242,7 @@ class Store:
     def close(self) -> None:
         if not self.db.is_closed():
             try:
+                self.db.execute_sql("PRAGMA optimize")  # refresh the planner's statistics where they drifted
                 self.db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
             except (peewee.DatabaseError, sqlite3.DatabaseError):
                 pass  # another process holds it; the WAL stays valid and is checkpointed next time
@@ -348,7 +349,9 @@ class Store:
                 new_search.extend(_search_fields(by_id[str(f["qid"])], nums[f["qid"]]) for f in new_rows)
             for chunk in _chunks(new_search):
                 QuestionSearch.insert_many(chunk).execute()
-                TitleSearch.insert_many([{k: f[k] for k in ("rowid", "question", "tags")} for f in chunk]).execute()
+                TitleSearch.insert_many(
+                    [{k: f[k] for k in ("rowid", "question", "tags", "facets")} for f in chunk]
+                ).execute()
             # Positions can shift without content changing (a question inserted above): keep list order right.
             self._sync_positions(bank.questions)
             in_bank = {q.id for q in bank.questions}
@@ -465,7 +468,12 @@ class Store:
         if not candidates:
             return []
         placeholders = ",".join("?" * len(candidates))
-        sql = f"SELECT {columns}, q.num, q.tags FROM question_row q {joins} WHERE {' AND '.join(where)} AND q.num IN ({placeholders})"
+        # The candidates are row ids: look them up by rowid. The unary + keeps the planner off the
+        # `retired` index, which would walk every live question to find a few hundred.
+        filters = " AND ".join("+" + clause for clause in where)
+        sql = (
+            f"SELECT {columns}, q.num, q.tags FROM question_row q {joins} WHERE {filters} AND q.num IN ({placeholders})"
+        )
         rows = self.db.execute_sql(sql, params + candidates).fetchall()
         order = {num: i for i, num in enumerate(candidates)}
         patterns = _word_prefixes(tokens)
@@ -481,15 +489,21 @@ class Store:
         (over 150 ms when a term matches 100,000 questions); fetching a bounded set without ranking
         costs well under a millisecond, and _relevance() then ranks just that set.
         """
-        match = " ".join(f'"{t}"*' for t in tokens)
-        extra = ""
-        extra_params: list[object] = []
-        if topic_id or level:
-            sub, extra_params = _live_filters(topic_id, level)
-            extra = f" AND rowid IN (SELECT num FROM question_row WHERE {' AND '.join(sub)})"
-        sql = "SELECT rowid FROM {table} WHERE {table} MATCH ?" + extra + f" LIMIT {SEARCH_CANDIDATES}"
-        in_question = [r[0] for r in self.db.execute_sql(sql.format(table="title_search"), [match, *extra_params])]
-        anywhere = [r[0] for r in self.db.execute_sql(sql.format(table="question_search"), [match, *extra_params])]
+        match = "(" + " ".join(f'"{t}"*' for t in tokens) + ")"
+        for facet in facet_tokens(topic_id, level):
+            match += f' AND facets : "{facet}"'
+        # Only the words the user typed may match the question, tags and text; not the facet tokens.
+        words = "{question tags}"  # the title index's text columns
+        sql = "SELECT rowid FROM {table} WHERE {table} MATCH ?" + f" LIMIT {SEARCH_CANDIDATES}"
+        in_question = [
+            r[0] for r in self.db.execute_sql(sql.format(table="title_search"), [match.replace("(", words + " : (", 1)])
+        ]
+        anywhere = [
+            r[0]
+            for r in self.db.execute_sql(
+                sql.format(table="question_search"), [match.replace("(", "{question answer follow_ups tags} : (", 1)]
+            )
+        ]
         seen = set(in_question)
         return in_question + [n for n in anywhere if n not in seen]
 
@@ -994,6 +1008,16 @@ def _question_fields(q: Question, position: int) -> dict[str, object]:
     }
 
 
+def facet_tokens(topic_id: str | None = None, level: str | None = None) -> list[str]:
+    """Search tokens for a topic and a level: letters and digits only, so the tokenizer keeps each whole."""
+    tokens = []
+    if topic_id:
+        tokens.append("tp" + hashlib.blake2b(topic_id.encode("utf-8"), digest_size=6).hexdigest())
+    if level:
+        tokens.append("lv" + level)
+    return tokens
+
+
 def _search_fields(q: Question, num: int) -> dict[str, object]:
     return {
         "rowid": num,
@@ -1001,6 +1025,7 @@ def _search_fields(q: Question, num: int) -> dict[str, object]:
         "answer": q.answer,
         "follow_ups": "\n".join(q.follow_ups),
         "tags": " ".join(q.tags),
+        "facets": " ".join(facet_tokens(q.topic_id, q.level)),
     }
 
 

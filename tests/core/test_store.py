@@ -374,3 +374,9 @@ def test_wal_is_checkpointed_in_the_background_not_on_commit(tmp_path: Path, ban
     reader.close()
     s.close()
     assert not wal.exists() or wal.stat().st_size == 0  # close truncates it
+
+
+def test_filtered_search_uses_facets_that_typed_words_never_match(store: Store) -> None:
+    assert [q.qid for q in store.list_questions(search="grad", topic_id="alpha", level="beginner")] == ["a1"]
+    assert [q.qid for q in store.list_questions(search="grad", level="advanced")] == ["a2"]
+    assert store.list_questions(search="lvbeginner") == [] and store.list_questions(search="tp") == []
