@@ -56,7 +56,7 @@ from desktop_app.core.schedule import (
 from desktop_app.core.vocab import REVIEW_SCORES, SOURCES
 
 DB_FILENAME = "mlprep.sqlite3"
-SEARCH_CANDIDATES = 300  # per stage: matches in the question text or tags, then matches anywhere
+SEARCH_CANDIDATES = 200  # per stage: matches in the question text or tags, then matches anywhere
 _T = TypeVar("_T")  # bm25 is computed for at most this many matches per query
 
 
