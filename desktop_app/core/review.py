@@ -99,8 +99,8 @@ class StudySession:
     def update_item(self, qid: str, **changes: object) -> None:
         for i, item in enumerate(self.items):
             if item.qid == qid:
-                self.items[i] = QuestionSummary(**{**item.__dict__, **changes})  # type: ignore[arg-type]
+                self.items[i] = item._replace(**changes)  # type: ignore[arg-type]
 
 
 def _with_score(item: QuestionSummary, score: str | None) -> QuestionSummary:
-    return QuestionSummary(item.qid, item.topic_id, item.level, item.question, score, item.bookmarked)
+    return item._replace(last_score=score)
