@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -82,3 +83,19 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAnthropic]:
         monkeypatch.setenv("ANTHROPIC_BASE_URL", server.base_url)
         monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test-key-never-stored")
         yield server
+
+
+def run_smoke_test(command: list[str], data_dir: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """An installed or frozen `mlprep --smoke-test`, run from `cwd` with a fresh data dir and no
+    repo on the path, so it must find its own bank and resources."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "MLPREP_DATA_DIR")}
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    cwd.mkdir(parents=True, exist_ok=True)
+    return subprocess.run(
+        [*command, "--smoke-test", "--data-dir", str(data_dir)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=300,
+    )

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import run_smoke_test
+
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -34,18 +36,7 @@ def test_installed_app_passes_its_smoke_test_from_another_directory(tmp_path: Pa
     )
     assert install.returncode == 0, install.stderr[-3000:]
     shutil.rmtree(source)
-    elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "MLPREP_DATA_DIR")}
-    env["QT_QPA_PLATFORM"] = "offscreen"
-    proc = subprocess.run(
-        [str(bindir / "mlprep"), "--smoke-test", "--data-dir", str(tmp_path / "data")],
-        capture_output=True,
-        text=True,
-        cwd=elsewhere,
-        env=env,
-        timeout=300,
-    )
+    proc = run_smoke_test([str(bindir / "mlprep")], tmp_path / "data", tmp_path / "elsewhere")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "smoke test ok" in proc.stdout
     assert sys.executable not in proc.stdout

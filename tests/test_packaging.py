@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import run_smoke_test
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "packaging"))
@@ -24,24 +25,13 @@ def test_bundle_builds_and_passes_its_smoke_test(tmp_path: Path) -> None:
     internal = folder / "_internal"
     assert (internal / "question_data").is_dir() and (internal / "resources" / "prompts").is_dir()
     assert not (internal / "PySide6" / "Qt" / "translations").exists()  # trimmed
-    elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "MLPREP_DATA_DIR")}
-    env["QT_QPA_PLATFORM"] = "offscreen"
     data = tmp_path / "fresh-data"
-    proc = subprocess.run(
-        [str(exe), "--smoke-test", "--data-dir", str(data)],
-        capture_output=True,
-        text=True,
-        cwd=elsewhere,
-        env=env,
-        timeout=300,
-    )
+    proc = run_smoke_test([str(exe)], data, tmp_path / "elsewhere")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "smoke test ok" in proc.stdout and "anthropic" in proc.stdout  # the SDK loaded in the worker thread
     assert (data / "mlprep.sqlite3").is_file()
     assert not any(p.suffix == ".sqlite3" for p in folder.rglob("*"))  # user data never next to the executable
-    version = subprocess.run([str(exe), "--version"], capture_output=True, text=True, env=env, timeout=60).stdout
+    version = subprocess.run([str(exe), "--version"], capture_output=True, text=True, timeout=60).stdout
     import tomllib
 
     assert version.strip() == "mlprep " + tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["version"]

@@ -102,6 +102,11 @@ class BankFile(BaseModel):
     sha = CharField()
 
 
+# Prefix indexes up to six characters: without them a short prefix that starts hundreds of
+# distinct words merges hundreds of doclists, far past a keystroke budget on a large bank.
+SEARCH_OPTIONS = {"prefix": "1 2 3 4 5 6", "tokenize": "unicode61 remove_diacritics 2"}
+
+
 class QuestionSearch(FTS5Model):
     rowid = RowIDField()
     question = SearchField()
@@ -115,9 +120,7 @@ class QuestionSearch(FTS5Model):
     class Meta:
         database = None
         legacy_table_names = False
-        # Prefix indexes up to six characters: without them a short prefix that starts hundreds of
-        # distinct words merges hundreds of doclists, far past a keystroke budget on a large bank.
-        options = {"prefix": "1 2 3 4 5 6", "tokenize": "unicode61 remove_diacritics 2"}
+        options = SEARCH_OPTIONS
 
 
 class TitleSearch(FTS5Model):
@@ -132,7 +135,7 @@ class TitleSearch(FTS5Model):
     class Meta:
         database = None
         legacy_table_names = False
-        options = {"prefix": "1 2 3 4 5 6", "tokenize": "unicode61 remove_diacritics 2"}
+        options = SEARCH_OPTIONS
 
 
 class MockSession(BaseModel):
