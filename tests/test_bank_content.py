@@ -10,11 +10,14 @@ import pytest
 from desktop_app.core.bank import LEVELS, Bank, Question, Rubric, load_bank
 from desktop_app.core.quality import (
     MIN_FOLLOW_UPS,
+    Mutant,
     length_findings,
     level_findings,
     level_mix,
     near_duplicates,
+    rubric_findings,
     run_solution,
+    solution_findings,
 )
 from tests.conftest import SHIPPED_BANK
 
@@ -48,7 +51,7 @@ def test_every_topic_has_its_minimum_count(bank: Bank) -> None:
     assert len(bank.questions) >= 500
 
 
-def test_each_topic_has_at_least_a_fifth_at_each_level(bank: Bank) -> None:
+def test_each_topic_has_at_least_a_tenth_at_each_level(bank: Bank) -> None:
     assert level_findings(bank) == []
     for counts in level_mix(bank).values():
         assert all(counts[level] > 0 for level in LEVELS)
@@ -78,7 +81,7 @@ def test_reference_solution_passes_its_tests(bank: Bank, qid: str) -> None:
 
 
 def _q(qid: str, question: str, answer: str, level: str = "beginner", **kw: object) -> Question:
-    return Question(qid, "t", question, level, answer, ("a?", "b?", "c?"), Rubric("s", "o", "w"), ("tag",), **kw)  # type: ignore[arg-type]
+    return Question(qid, "t", question, level, answer, ("a?", "b?", "c?"), Rubric(("s",), "o", "w"), ("tag",), **kw)  # type: ignore[arg-type]
 
 
 LONG = " ".join(f"word{i}" for i in range(120))
@@ -102,8 +105,8 @@ def test_style_checks_flag_short_answers_and_level_gaps() -> None:
     bank = Bank(questions=[_q("short", "Q?", "Too short."), _q("ok", "Q2?", LONG)])
     assert [f.question_id for f in length_findings(bank)] == ["short"]
     assert [f.message for f in level_findings(bank)] == [
-        "0 of 2 questions are intermediate; need at least 20%",
-        "0 of 2 questions are advanced; need at least 20%",
+        "0 of 2 questions are intermediate; need at least 10%",
+        "0 of 2 questions are advanced; need at least 10%",
     ]
 
 
@@ -116,7 +119,35 @@ def test_solution_runner_reports_a_failing_test() -> None:
     assert "timed out" in (run_solution(slow, timeout=1.0) or "")
 
 
-def test_shipped_bank_folder_holds_only_topic_files_and_the_readme() -> None:
+def test_shipped_bank_folder_holds_only_topic_files_the_readme_and_the_mutants() -> None:
     names = {p.name for p in Path(SHIPPED_BANK).iterdir()}
     assert "README.md" in names
-    assert all(n.endswith(".toml") or n == "README.md" for n in names)
+    assert all(n.endswith(".toml") or n in ("README.md", "mutants") for n in names)
+
+
+def test_mutant_check_flags_a_mutant_the_tests_let_through() -> None:
+    tests = "def test_double():\n    assert f(2) == 4, 'f(2) should be 4'\n"
+    q = _q("m", "Q?", LONG, solution="def f(x):\n    return 2 * x\n", tests=tests)
+    caught = Mutant("m", "triple", "wrong factor", "2 * x", "3 * x", "here")
+    missed = Mutant("m", "shift", "2x written as x << 1", "2 * x", "x << 1", "here")
+    stale = Mutant("m", "stale", "no longer in the solution", "x + x", "x", "here")
+    findings = [f.message for f in solution_findings(Bank(questions=[q]), [caught, missed, stale])]
+    assert "mutant 'shift' passes every test; strengthen the tests" in findings
+    assert "mutant 'stale': its 'find' text is not in the solution exactly once" in findings
+    assert "tests define fewer than 3 test_* functions" in findings
+    assert not any("triple" in f for f in findings)
+
+
+def test_rubric_check_wants_a_few_short_essentials_and_a_weak_tier_of_its_own() -> None:
+    long_point = " ".join(["word"] * 31)
+    good = _q("good", "Q?", LONG)
+    good = Question(
+        **{**good.__dict__, "rubric": Rubric(("Names the idea.", "Gives the formula."), "o", "Confuses A and B.")}
+    )
+    bad = Question(**{**good.__dict__, "id": "bad", "rubric": Rubric((long_point,), "o", long_point)})
+    findings = {str(f) for f in rubric_findings(Bank(questions=[good, bad]))}
+    assert findings == {
+        "bad: rubric.strong has 1 point(s); list the 2-4 essentials (put the rest in rubric.also_good)",
+        "bad: rubric.strong point 1 has 31 words; keep each under 30",
+        "bad: rubric.weak repeats the strong tier; name the misconception or omission",
+    }

@@ -31,6 +31,7 @@ QUESTION_KEYS = {
 }
 QUESTION_REQUIRED = ("id", "question", "level", "answer", "follow_ups", "rubric")
 RUBRIC_TIERS = ("strong", "ok", "weak")
+RUBRIC_KEYS = (*RUBRIC_TIERS, "also_good")
 
 # Limits that no honest deck reaches; they stop a runaway file from freezing the app.
 MAX_FILE_BYTES = 16 * 1024 * 1024
@@ -47,9 +48,26 @@ _TYPE_NAMES = {str: "a string", int: "an integer", list: "a list", dict: "a tabl
 
 @dataclass(frozen=True)
 class Rubric:
-    strong: str
+    """What separates the tiers. `strong` lists the essentials a strong answer must hit (a deck may write
+    one sentence instead); `also_good` lists points that add to an answer without being required."""
+
+    strong: tuple[str, ...]
     ok: str
     weak: str
+    also_good: tuple[str, ...] = ()
+
+    def strong_text(self) -> str:
+        """The essentials as one text: a sentence, or one line per point."""
+        return bullet_text(self.strong)
+
+    def also_good_text(self) -> str:
+        return bullet_text(self.also_good)
+
+
+def bullet_text(items: Sequence[str]) -> str:
+    if len(items) == 1:
+        return items[0]
+    return "\n".join(f"- {item}" for item in items)
 
 
 @dataclass(frozen=True)
@@ -74,7 +92,7 @@ class Question:
                 self.level,
                 self.answer,
                 list(self.follow_ups),
-                [self.rubric.strong, self.rubric.ok, self.rubric.weak],
+                [list(self.rubric.strong), self.rubric.ok, self.rubric.weak, list(self.rubric.also_good)],
                 list(self.tags),
                 self.solution,
                 self.tests,
@@ -112,14 +130,6 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.path}: {self.where}: {self.message}" if self.where else f"{self.path}: {self.message}"
-
-
-class BankError(Exception):
-    """Raised when a bank has problems; carries all of them, not just the first."""
-
-    def __init__(self, problems: Sequence[Problem]):
-        self.problems = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
 
 
 def bank_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
@@ -337,10 +347,40 @@ def _parse_question(raw: Any, index: int, topic_id: str, path: str, out: list[Pr
 def _parse_rubric(raw: dict[str, Any], where: str, path: str, out: list[Problem]) -> Rubric | None:
     ok = True
     for key in raw:
-        if key not in RUBRIC_TIERS:
-            out.append(Problem(path, where, f"unknown rubric key '{key}' (allowed: strong, ok, weak)"))
+        if key not in RUBRIC_KEYS:
+            out.append(Problem(path, where, f"unknown rubric key '{key}' (allowed: {', '.join(RUBRIC_KEYS)})"))
             ok = False
-    for tier in RUBRIC_TIERS:
+    lists: dict[str, tuple[str, ...]] = {"strong": (), "also_good": ()}
+    for key in ("strong", "also_good"):
+        value = raw.get(key)
+        if value is None:
+            if key == "strong":
+                out.append(Problem(path, where, "rubric is missing the 'strong' tier"))
+                ok = False
+            continue
+        if isinstance(value, str):
+            if _check_text(value, f"rubric.{key}", MAX_TEXT_CHARS, where, path, out):
+                lists[key] = (value.strip(),)
+            else:
+                ok = False
+            continue
+        if not isinstance(value, list):
+            out.append(
+                Problem(
+                    path, where, f"'rubric.{key}' must be a string or a list of strings, got {type(value).__name__}"
+                )
+            )
+            ok = False
+            continue
+        items = _check_str_list(value, f"rubric.{key}", MAX_QUESTION_CHARS, where, path, out)
+        if items is None:
+            ok = False
+        elif key == "strong" and not items:
+            out.append(Problem(path, where, "'rubric.strong' needs at least one point"))
+            ok = False
+        else:
+            lists[key] = items
+    for tier in ("ok", "weak"):
         if tier not in raw:
             out.append(Problem(path, where, f"rubric is missing the '{tier}' tier"))
             ok = False
@@ -350,7 +390,7 @@ def _parse_rubric(raw: dict[str, Any], where: str, path: str, out: list[Problem]
             ok = False
     if not ok:
         return None
-    return Rubric(raw["strong"].strip(), raw["ok"].strip(), raw["weak"].strip())
+    return Rubric(lists["strong"], raw["ok"].strip(), raw["weak"].strip(), lists["also_good"])
 
 
 def load_bank(paths: Iterable[Path]) -> tuple[Bank, list[Problem]]:

@@ -44,9 +44,10 @@ class QuestionRow(BaseModel):
     answer = TextField()
     follow_ups = TextField()  # JSON list
     tags = TextField(default="[]")  # JSON list
-    rubric_strong = TextField()
+    rubric_strong = TextField()  # JSON list: the essentials of a strong answer
     rubric_ok = TextField()
     rubric_weak = TextField()
+    rubric_also_good = TextField(default="[]")  # JSON list
     solution = TextField(null=True)
     tests = TextField(null=True)
     content_hash = CharField()
@@ -214,7 +215,8 @@ class AppSetting(BaseModel):
     value = TextField()
 
 
-V1_MODELS: list[type[Model]] = [
+# The tables are created by the SQL in migrations.py; the models only read and write them.
+MODELS: list[type[Model]] = [
     TopicRow,
     QuestionRow,
     Review,
@@ -224,7 +226,9 @@ V1_MODELS: list[type[Model]] = [
     BankFile,
     QuestionSearch,
     TitleSearch,
+    MockSession,
+    MockTurn,
+    CardState,
+    Activity,
+    AppSetting,
 ]
-V2_MODELS: list[type[Model]] = [MockSession, MockTurn]
-V3_MODELS: list[type[Model]] = [CardState, Activity, AppSetting]
-MODELS: list[type[Model]] = V1_MODELS + V2_MODELS + V3_MODELS

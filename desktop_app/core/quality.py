@@ -1,26 +1,41 @@
-"""Editorial checks on a bank beyond validity: answer length, follow-ups, level mix, near-duplicates, coding solutions.
+"""Editorial checks on a bank beyond validity: answer length, follow-ups, level mix, rubric shape, near-duplicates,
+and coding questions whose reference solution passes its tests while every known wrong version fails them.
 
 Run as ``python -m desktop_app.core.quality question_data [--run-solutions]`` while writing content.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
+import tempfile
+import tomllib
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from desktop_app.core import harness
 from desktop_app.core.bank import LEVELS, Bank, Question, load_bank
 
 MIN_ANSWER_WORDS = 80
 MAX_ANSWER_WORDS = 350
 MAX_DESIGN_ANSWER_WORDS = 700
 MIN_FOLLOW_UPS = 3
-MIN_LEVEL_SHARE = 0.20
+MIN_LEVEL_SHARE = 0.10
+# A rubric a grader can use in five minutes: a few essentials, each one short.
+MIN_ESSENTIALS = 2
+MAX_ESSENTIALS = 4
+MAX_ESSENTIAL_WORDS = 30
+MAX_ALSO_GOOD = 6
+MAX_TIER_WORDS = 60  # the OK and Weak tiers
+WEAK_COPIES_STRONG = 0.6  # share of the weak tier's content words that also appear in the strong tier
+MIN_TEST_FUNCTIONS = 3
+MIN_MUTANTS = 3
+MUTANTS_FOLDER = "mutants"
 QUESTION_SIMILARITY = 0.7  # Jaccard of content words in the question text
 ANSWER_OVERLAP = 0.25  # share of the shorter answer's word 4-grams found in the other
 DESIGN_TOPICS = {"ml-system-design"}
@@ -102,7 +117,12 @@ def level_findings(bank: Bank) -> list[Finding]:
         total = sum(counts.values())
         for level in LEVELS:
             if counts[level] < MIN_LEVEL_SHARE * total:
-                out.append(Finding(topic_id, f"{counts[level]} of {total} questions are {level}; need at least 20%"))
+                out.append(
+                    Finding(
+                        topic_id,
+                        f"{counts[level]} of {total} questions are {level}; need at least {MIN_LEVEL_SHARE:.0%}",
+                    )
+                )
     return out
 
 
@@ -136,33 +156,190 @@ def near_duplicates(questions: Iterable[Question]) -> list[tuple[str, str, str]]
     return out
 
 
+def rubric_findings(bank: Bank) -> list[Finding]:
+    """The strong tier names a few essentials; the weak tier names what makes an answer weak."""
+    out = []
+    for q in bank.questions:
+        r = q.rubric
+        if not MIN_ESSENTIALS <= len(r.strong) <= MAX_ESSENTIALS:
+            out.append(
+                Finding(
+                    q.id,
+                    f"rubric.strong has {len(r.strong)} point(s); list the {MIN_ESSENTIALS}-{MAX_ESSENTIALS} "
+                    "essentials (put the rest in rubric.also_good)",
+                )
+            )
+        for i, point in enumerate(r.strong, 1):
+            n = len(point.split())
+            if n > MAX_ESSENTIAL_WORDS:
+                out.append(
+                    Finding(q.id, f"rubric.strong point {i} has {n} words; keep each under {MAX_ESSENTIAL_WORDS}")
+                )
+        if len(r.also_good) > MAX_ALSO_GOOD:
+            out.append(Finding(q.id, f"rubric.also_good has {len(r.also_good)} points; at most {MAX_ALSO_GOOD}"))
+        for tier in ("ok", "weak"):
+            n = len(getattr(r, tier).split())
+            if n > MAX_TIER_WORDS:
+                out.append(Finding(q.id, f"rubric.{tier} has {n} words; keep it under {MAX_TIER_WORDS}"))
+        weak = question_key(r.weak)
+        strong = question_key(" ".join(r.strong))
+        if weak and len(weak & strong) / len(weak) > WEAK_COPIES_STRONG:
+            out.append(Finding(q.id, "rubric.weak repeats the strong tier; name the misconception or omission"))
+    return out
+
+
+@dataclass(frozen=True)
+class Mutant:
+    """A plausible wrong version of a reference solution, written as one edit of it; the tests must reject it."""
+
+    question: str
+    name: str
+    why: str
+    find: str
+    replace: str
+    source: str
+
+    def apply(self, solution: str) -> str | None:
+        """The mutated solution, or None when `find` does not occur exactly once (the solution moved on)."""
+        if solution.count(self.find) != 1:
+            return None
+        return solution.replace(self.find, self.replace)
+
+
+def load_mutants(folder: Path) -> tuple[list[Mutant], list[Finding]]:
+    """Every mutants/*.toml beside a bank: [[mutants]] with question, name, why, find and replace."""
+    mutants: list[Mutant] = []
+    findings: list[Finding] = []
+    for path in sorted(folder.glob("*.toml")):
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            findings.append(Finding(str(path), f"cannot read mutants: {exc}"))
+            continue
+        for i, raw in enumerate(data.get("mutants", []), 1):
+            keys = ("question", "name", "why", "find", "replace")
+            if not isinstance(raw, dict) or set(raw) != set(keys) or not all(isinstance(raw[k], str) for k in keys):
+                findings.append(Finding(f"{path}#{i}", f"a mutant needs exactly the string keys {', '.join(keys)}"))
+                continue
+            mutants.append(Mutant(*(raw[k] for k in keys), source=str(path)))  # type: ignore[misc]
+    return mutants, findings
+
+
 SOLUTION_TIMEOUT_S = 30.0
+MUTANT_TIMEOUT_S = 10.0
+
+
+def run_tests(solution: str, tests: str, timeout: float = SOLUTION_TIMEOUT_S) -> str | None:
+    """Run the tests against a solution in a fresh interpreter (the app's own harness); None means all pass."""
+    with tempfile.TemporaryDirectory(prefix="mlprep-check-") as tmp:
+        job = Path(tmp) / "job.json"
+        report_path = Path(tmp) / "report.json"
+        job.write_text(json.dumps({"solution": solution, "tests": tests}), encoding="utf-8")
+        try:
+            proc = subprocess.run(
+                [sys.executable, "-I", harness.__file__, str(job), str(report_path)],
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                cwd=tmp,
+            )
+        except subprocess.TimeoutExpired:
+            return f"timed out after {timeout:.0f} s"
+        try:
+            report = json.loads(report_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            tail = (proc.stderr.strip().splitlines() or ["(no output)"])[-3:]
+            return f"the run ended without a report (exit {proc.returncode}): " + " | ".join(tail)
+    return describe_failure(report)
+
+
+def describe_failure(report: dict[str, object]) -> str | None:
+    """One line saying what went wrong in a harness report, or None when every test passed."""
+    syntax = report.get("syntax_error")
+    if isinstance(syntax, dict):
+        return f"{syntax['file']} line {syntax['line']}: syntax error: {syntax['message']}"
+    setup = report.get("setup_error")
+    if isinstance(setup, dict):
+        return f"set-up of the {setup['where']} failed: {setup['message']}"
+    tests = report.get("tests")
+    if not isinstance(tests, list) or not report.get("finished"):
+        return "the run did not finish"
+    failed = [t for t in tests if not t.get("passed")]
+    if not failed:
+        return None
+    first = failed[0]
+    where = f" (line {first['tests_line']} of the tests)" if first.get("tests_line") else ""
+    return f"{len(failed)} of {len(tests)} tests fail; {first['name']}: {first['message']}{where}"
 
 
 def run_solution(q: Question, timeout: float = SOLUTION_TIMEOUT_S) -> str | None:
-    """Run a coding question's solution and then its tests in one fresh interpreter; None means they pass."""
+    """Run a coding question's solution against its tests; None means they pass."""
     assert q.solution is not None
-    program = q.solution + "\n\n# --- tests ---\n" + (q.tests or "")
+    return run_tests(q.solution, q.tests or "", timeout)
+
+
+def count_test_functions(tests: str) -> int:
+    import ast
+
     try:
-        proc = subprocess.run(
-            [sys.executable, "-I", "-c", program],
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        )
-    except subprocess.TimeoutExpired:
-        return f"timed out after {timeout:.0f} s"
-    if proc.returncode != 0:
-        tail = (proc.stderr.strip().splitlines() or ["(no output)"])[-3:]
-        return " | ".join(tail)
-    return None
+        tree = ast.parse(tests)
+    except SyntaxError:
+        return 0
+    return sum(1 for node in tree.body if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"))
 
 
-def solution_findings(bank: Bank) -> list[Finding]:
+def solution_findings(bank: Bank, mutants: list[Mutant] | None = None) -> list[Finding]:
+    """Every reference solution passes its tests, and (when mutants are given) every mutant fails them."""
     coded = [q for q in bank.questions if q.solution]
+    jobs: list[tuple[Question, Mutant | None, str]] = [(q, None, q.solution or "") for q in coded]
+    findings: list[Finding] = []
+    if mutants is not None:
+        by_question: dict[str, list[Mutant]] = defaultdict(list)
+        for m in mutants:
+            by_question[m.question].append(m)
+        known = {q.id for q in bank.questions}
+        for qid in sorted(set(by_question) - known):
+            findings.append(
+                Finding(qid, f"mutants given for a question not in the bank ({by_question[qid][0].source})")
+            )
+        for q in coded:
+            if count_test_functions(q.tests or "") < MIN_TEST_FUNCTIONS:
+                findings.append(Finding(q.id, f"tests define fewer than {MIN_TEST_FUNCTIONS} test_* functions"))
+            mine = by_question.get(q.id, [])
+            if len(mine) < MIN_MUTANTS:
+                findings.append(Finding(q.id, f"{len(mine)} mutant(s); write at least {MIN_MUTANTS}"))
+            for m in mine:
+                mutated = m.apply(q.solution or "")
+                if mutated is None:
+                    findings.append(
+                        Finding(q.id, f"mutant '{m.name}': its 'find' text is not in the solution exactly once")
+                    )
+                elif mutated == q.solution:
+                    findings.append(Finding(q.id, f"mutant '{m.name}' changes nothing"))
+                else:
+                    jobs.append((q, m, mutated))
+
+    def run(job: tuple[Question, Mutant | None, str]) -> str | None:
+        q, mutant, solution = job
+        if mutant is None:
+            return run_tests(solution, q.tests or "")
+        try:
+            compile(solution, "mutant", "exec")
+        except SyntaxError as exc:
+            return f"does not compile ({exc.msg}); a mutant must be plausible code"
+        result = run_tests(solution, q.tests or "", MUTANT_TIMEOUT_S)
+        return "passes every test; strengthen the tests" if result is None else None
+
     with ThreadPoolExecutor(max_workers=4) as pool:
-        results = list(pool.map(run_solution, coded))
-    return [Finding(q.id, f"solution fails its tests: {r}") for q, r in zip(coded, results, strict=True) if r]
+        results = list(pool.map(run, jobs))
+    for (q, mutant, _src), result in zip(jobs, results, strict=True):
+        if result is None:
+            continue
+        if mutant is None:
+            findings.append(Finding(q.id, f"solution fails its tests: {result}"))
+        else:
+            findings.append(Finding(q.id, f"mutant '{mutant.name}' {result}"))
+    return findings
 
 
 def main(argv: list[str]) -> int:
@@ -171,17 +348,26 @@ def main(argv: list[str]) -> int:
     bank, problems = load_bank(paths)
     for p in problems:
         print(p)
-    findings = length_findings(bank) + level_findings(bank)
+    findings = length_findings(bank) + level_findings(bank) + rubric_findings(bank)
     if run:
-        findings += solution_findings(bank)
+        mutants: list[Mutant] = []
+        for folder in {(p if p.is_dir() else p.parent) / MUTANTS_FOLDER for p in paths}:
+            found, bad = load_mutants(folder)
+            mutants += found
+            findings += bad
+        findings += solution_findings(bank, mutants)
     for f in findings:
         print(f)
     dups = near_duplicates(bank.questions)
     for a, b, why in dups:
         print(f"near-duplicate: {a} ~ {b}: {why}")
+    mix = level_mix(bank)
+    print(f"{'topic':32} {'total':>5} " + " ".join(f"{lv:>12}" for lv in LEVELS))
     for topic in bank.topics:
-        counts = level_mix(bank)[topic.id]
-        print(f"{topic.id}: {sum(counts.values())} questions " + ", ".join(f"{lv} {counts[lv]}" for lv in LEVELS))
+        counts = mix[topic.id]
+        print(f"{topic.id:32} {sum(counts.values()):>5} " + " ".join(f"{counts[lv]:>12}" for lv in LEVELS))
+    total = Counter(q.level for q in bank.questions)
+    print(f"{'all':32} {len(bank.questions):>5} " + " ".join(f"{total[lv]:>12}" for lv in LEVELS))
     return 1 if problems or findings or dups else 0
 
 

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import markdown
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
+
+if TYPE_CHECKING:
+    from desktop_app.core.bank import Rubric
 
 LIGHT_CODE_STYLE = "friendly"
 DARK_CODE_STYLE = "monokai"
@@ -77,3 +81,12 @@ class MarkdownRenderer:
     def render(self, text: str) -> str:
         self._md.reset()
         return self._md.convert(text)
+
+
+def rubric_markdown(rubric: Rubric) -> str:
+    """The rubric as Markdown, for the self-graded mock and exports: essentials first, as a list."""
+    lines = ["*Strong:*", *[f"- {point}" for point in rubric.strong]]
+    if rubric.also_good:
+        lines += ["", "*Also good:*", *[f"- {point}" for point in rubric.also_good]]
+    lines += ["", f"*OK:* {rubric.ok}", "", f"*Weak:* {rubric.weak}"]
+    return "\n".join(lines)

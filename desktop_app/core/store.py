@@ -22,12 +22,10 @@ from typing import NamedTuple, TypeVar
 import peewee
 from peewee import SqliteDatabase
 
+from desktop_app.core import migrations
 from desktop_app.core.bank import Bank, Problem, Question, Rubric, Topic, bank_files, load_bank
 from desktop_app.core.models import (
     MODELS,
-    V1_MODELS,
-    V2_MODELS,
-    V3_MODELS,
     AppSetting,
     BankFile,
     Bookmark,
@@ -64,31 +62,12 @@ class StoreError(Exception):
     """The store cannot be used; the message says why and what to do, for the window and the terminal."""
 
 
-def _migrate_1(db: SqliteDatabase) -> None:
-    db.create_tables(V1_MODELS, safe=False)
-
-
-def _migrate_2(db: SqliteDatabase) -> None:
-    """Mock interviews: sessions and their transcripts."""
-    db.create_tables(V2_MODELS, safe=False)
-
-
-def _migrate_3(db: SqliteDatabase) -> None:
-    """Spaced repetition: card state, daily activity, study settings, last self and mock scores.
-
-    The derived tables are filled from the existing review log, so an upgraded store is scheduled
-    from its whole history at once.
-    """
-    db.create_tables(V3_MODELS, safe=False)
-    # A low-cardinality index on `retired` made the planner scan every live question once per topic;
-    # covering indexes serve the counts and joins from the index alone, without the wide rows.
-    db.execute_sql("DROP INDEX IF EXISTS question_row_retired")
-    db.execute_sql("CREATE INDEX question_row_live ON question_row (retired, topic_id, level, qid)")
+def _rebuild_for_migration(db: SqliteDatabase) -> None:
     _rebuild_derived(db, StudyConfig())
 
 
 # Applied in order; index i brings the schema from version i to i + 1. Never edit a shipped entry.
-MIGRATIONS: list[Callable[[SqliteDatabase], None]] = [_migrate_1, _migrate_2, _migrate_3]
+MIGRATIONS: list[Callable[[SqliteDatabase], None]] = migrations.steps(_rebuild_for_migration)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -514,7 +493,7 @@ class Store:
         # Raw SQL: this runs on every move through the list, where query building would cost more than the query.
         row = self.db.execute_sql(
             "SELECT qid, topic_id, question, level, answer, follow_ups, rubric_strong, rubric_ok, rubric_weak,"
-            " tags, solution, tests FROM question_row WHERE qid = ?",
+            " tags, solution, tests, rubric_also_good FROM question_row WHERE qid = ?",
             (qid,),
         ).fetchone()
         if row is None:
@@ -526,7 +505,7 @@ class Store:
             level=row[3],
             answer=row[4],
             follow_ups=tuple(json.loads(row[5])),
-            rubric=Rubric(row[6], row[7], row[8]),
+            rubric=Rubric(tuple(json.loads(row[6])), row[7], row[8], tuple(json.loads(row[12]))),
             tags=tuple(json.loads(row[9])),
             solution=row[10],
             tests=row[11],
@@ -1002,7 +981,8 @@ def _question_fields(q: Question, position: int) -> dict[str, object]:
         "answer": q.answer,
         "follow_ups": json.dumps(list(q.follow_ups), ensure_ascii=False),
         "tags": json.dumps(list(q.tags), ensure_ascii=False),
-        "rubric_strong": q.rubric.strong,
+        "rubric_strong": json.dumps(list(q.rubric.strong), ensure_ascii=False),
+        "rubric_also_good": json.dumps(list(q.rubric.also_good), ensure_ascii=False),
         "rubric_ok": q.rubric.ok,
         "rubric_weak": q.rubric.weak,
         "solution": q.solution,

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.render import MarkdownRenderer
+from desktop_app.core.render import MarkdownRenderer, rubric_markdown
 from desktop_app.simulator.client import GradeRequest, QuestionContext, Reply
 from desktop_app.simulator.grading import grade_markdown
 from desktop_app.simulator.prompts import question_context
@@ -366,8 +366,9 @@ class MockInterviewWindow(QMainWindow):
     def _show_reference(self) -> None:
         q = self.interview.current
         assert q is not None
-        rubric = f"\n\n**Rubric**\n\n- *Strong:* {q.rubric.strong}\n- *OK:* {q.rubric.ok}\n- *Weak:* {q.rubric.weak}"
-        self.transcript.append_message("reference", q.answer + rubric, label="Expected answer")
+        self.transcript.append_message(
+            "reference", q.answer + "\n\n**Rubric**\n\n" + rubric_markdown(q.rubric), label="Expected answer"
+        )
 
     def self_score(self, tier: str) -> None:
         if self.state != "self_scoring":

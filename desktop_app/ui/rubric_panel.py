@@ -98,7 +98,7 @@ class RubricPanel(QFrame):
             if rubric is None:
                 text = ""
             elif revealed:
-                text = getattr(rubric, tier)
+                text = _tier_text(rubric, tier)
             else:
                 text = "(shown with the answer)"
             self.tier_labels[tier].setText(text)
@@ -133,3 +133,12 @@ class RubricPanel(QFrame):
         if self._note_timer.isActive():
             self._note_timer.stop()
             self.noteEdited.emit(self.note_edit.toPlainText())
+
+
+def _tier_text(rubric: Rubric, tier: str) -> str:
+    if tier != "strong":
+        return str(getattr(rubric, tier))
+    lines = [f"• {point}" for point in rubric.strong] if len(rubric.strong) > 1 else list(rubric.strong)
+    if rubric.also_good:
+        lines += ["Also good:", *[f"  ◦ {point}" for point in rubric.also_good]]
+    return "\n".join(lines)

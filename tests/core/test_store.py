@@ -337,25 +337,37 @@ def test_reviews_survive_a_killed_process(tmp_path: Path, bank: Path) -> None:
 
 def test_a_version_one_store_upgrades_with_its_history(tmp_path: Path, bank: Path) -> None:
     """A store written by the first release (schema 1) opens in this one with every review intact."""
+    from desktop_app.core import migrations
     from desktop_app.core import store as store_module
 
     path = tmp_path / "v1.sqlite3"
+    con = sqlite3.connect(path)
+    for sql in migrations.V1:
+        con.execute(sql)
+    con.execute("INSERT INTO topic_row VALUES ('alpha', 'Alpha', '', 10, '', 0)")
+    con.execute(
+        "INSERT INTO question_row (qid, topic_id, position, question, level, answer, follow_ups, tags, rubric_strong,"
+        " rubric_ok, rubric_weak, solution, tests, content_hash, retired) VALUES ('a1', 'alpha', 1, 'Old?',"
+        " 'beginner', 'Old answer.', '[]', '[]', 'A rubric of one sentence.', 'o', 'w', NULL, NULL, 'old', 0)"
+    )
+    con.execute(
+        "INSERT INTO review (qid, reviewed_at, score, source, seconds) VALUES ('a1', 1000.0, 'ok', 'self', 3.0)"
+    )
+    con.execute("PRAGMA user_version = 1")
+    con.commit()
+    con.close()
     s = Store.open(path)
-    s.sync_bank([bank])
-    s.record_review("a1", "ok", seconds=3.0)
-    for table in ("mock_turn", "mock_session", "card_state", "activity", "app_setting"):
-        s.db.execute_sql(f"DROP TABLE {table}")
-    s.db.execute_sql("DROP INDEX question_row_live")
-    s.db.execute_sql('CREATE INDEX "question_row_retired" ON "question_row" ("retired")')  # as schema 1 had it
-    s.db.execute_sql("PRAGMA user_version = 1")
-    s.close()
-    s = Store.open(path)
-    assert s.schema_version() == store_module.SCHEMA_VERSION >= 3
+    assert s.schema_version() == store_module.SCHEMA_VERSION >= 4
     assert [(r.qid, r.score, r.seconds) for r in s.reviews()] == [("a1", "ok", 3.0)]
     assert s.db.execute_sql("SELECT count(*) FROM mock_session").fetchone()[0] == 0
+    # The old one-sentence rubric reads as one essential point, before and after a sync.
+    old = s.get_question("a1")
+    assert old is not None and old.rubric.strong == ("A rubric of one sentence.",) and old.rubric.also_good == ()
     # The upgrade scheduled the card from the history it already had.
     card = s.card("a1")
-    assert card is not None and card.last_review == pytest.approx(s.reviews()[0].reviewed_at, abs=1e-3)
+    assert card is not None and card.last_review == pytest.approx(1000.0, abs=1e-3)
+    s.sync_bank([bank])
+    assert [(r.qid, r.score) for r in s.reviews()] == [("a1", "ok")]
     s.close()
 
 

@@ -219,7 +219,7 @@ def test_raw_html_in_content_is_shown_as_text(qtbot: QtBot, data_dir: Path, tmp_
         "beginner",
         "<img src='http://example.invalid/a.png'> `a<b`",
         ("f",),
-        Rubric("s", "o", "w"),
+        Rubric(("s",), "o", "w"),
     )
     window.question_view.show_question(q, "T", revealed=True)
     text = window.question_view.toPlainText()

@@ -237,7 +237,7 @@ def test_offline_self_graded_mock(qtbot: QtBot, data_dir: Path) -> None:
     answer(qtbot, mock, "Offline answer one.")
     assert mock.state == "self_scoring"
     text = mock.transcript.toPlainText()
-    assert "Expected answer" in text and first.rubric.strong[:30] in text
+    assert "Expected answer" in text and first.rubric.strong[0][:30] in text
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_3)
     assert mock.state == "answering" and mock.interview.index == 1
     answer(qtbot, mock, "Offline answer two.")
