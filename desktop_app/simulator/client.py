@@ -20,6 +20,26 @@ ASK_MAX_TOKENS = 400
 GRADE_MAX_TOKENS = 1500
 
 
+CUT_OFF = "The reply was cut off mid-stream. What arrived is kept; press Retry to ask again."
+STALLED = "The reply stalled mid-stream and timed out. What arrived is kept; press Retry to ask again."
+NETWORK = (
+    "Could not reach the API. Check your network connection (and ANTHROPIC_BASE_URL if you set it), "
+    "then press Retry, or end the session and use the offline mock."
+)
+
+
+def _is_timeout(exc: BaseException) -> bool:
+    """A timeout anywhere in the chain of causes (the SDK wraps httpx's, which wraps the socket's)."""
+    seen: BaseException | None = exc
+    visited: set[int] = set()
+    while seen is not None and id(seen) not in visited:
+        if isinstance(seen, TimeoutError) or "Timeout" in type(seen).__name__:
+            return True
+        visited.add(id(seen))
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 class InterviewError(Exception):
     """A request that did not produce a usable reply; `kind` picks the message and whether Retry makes sense."""
 
@@ -121,8 +141,8 @@ class InterviewerClient:
         try:
             page = self._client.models.list(limit=50)
             return [m.id for m in page.data]
-        except self._anthropic.AnthropicError as exc:
-            raise self._translate(exc) from exc
+        except Exception as exc:
+            raise self._fault(exc, False, "") from exc
 
     def ask(self, context: QuestionContext, on_text: Callable[[str], None], cancel: CancelToken) -> Reply:
         messages = [{"role": "user", "content": prompt("ask_question")}]
@@ -167,11 +187,13 @@ class InterviewerClient:
     ) -> Reply:
         reply = Reply()
         completed = False
+        arrived = False  # whether any event of the reply came in: decides what a failure means
         snapshot: Any = None
         try:
             with self._client.messages.stream(**params) as stream:
                 cancel.on_cancel(_hard_closer(stream))
                 for event in stream:
+                    arrived = True
                     if cancel.cancelled:
                         break
                     if event.type == "text" and not want_grade:
@@ -187,24 +209,11 @@ class InterviewerClient:
                         completed = True
                 message = stream.current_message_snapshot
                 reply.usage = _usage(message.usage)
-        except self._anthropic.AnthropicError as exc:
+        except Exception as exc:
             if cancel.cancelled:
                 reply.stopped = True
                 return reply
-            raise self._translate(exc, reply.text) from exc
-        except Exception as exc:  # transport errors the SDK lets through mid-stream (e.g. httpx read errors)
-            if cancel.cancelled:
-                reply.stopped = True
-                return reply
-            if "Timeout" in type(exc).__name__:
-                raise InterviewError(
-                    "timeout", "The reply stalled and timed out. What arrived is kept; press Retry.", reply.text
-                ) from exc
-            raise InterviewError(
-                "cut_off",
-                "The reply was cut off mid-stream. What arrived is kept; press Retry to ask again.",
-                reply.text,
-            ) from exc
+            raise self._fault(exc, arrived, reply.text) from exc
         finally:
             cancel.clear_closers()
         reply.cost_usd = estimate_cost(self.model, reply.usage)
@@ -212,11 +221,7 @@ class InterviewerClient:
             reply.stopped = True
             return reply
         if not completed:
-            raise InterviewError(
-                "cut_off",
-                "The reply was cut off mid-stream. What arrived is kept; press Retry to ask again.",
-                reply.text,
-            )
+            raise InterviewError("cut_off", CUT_OFF, reply.text)
         if want_grade:
             grade_input = _tool_input(message)
             try:
@@ -229,6 +234,22 @@ class InterviewerClient:
                 ) from exc
             reply.text = reply.grade.feedback
         return reply
+
+    def _fault(self, exc: Exception, arrived: bool, partial: str) -> InterviewError:
+        """What went wrong, judged by what happened rather than by which exception the SDK chose.
+
+        Once the reply has started, any failure is the reply being cut off, whether the SDK reports it as
+        a connection error, a protocol error or a read timeout (SDK versions have changed their minds);
+        before that, the request never got an answer and the SDK's classification is the best guide.
+        """
+        if arrived:
+            stalled = _is_timeout(exc)
+            return InterviewError("cut_off", STALLED if stalled else CUT_OFF, partial)
+        if isinstance(exc, self._anthropic.AnthropicError):
+            return self._translate(exc, partial)
+        if _is_timeout(exc):
+            return InterviewError("timeout", "The request timed out. Check your connection, then press Retry.", partial)
+        return InterviewError("network", NETWORK, partial)
 
     def _translate(self, exc: Exception, partial: str = "") -> InterviewError:
         a = self._anthropic
@@ -252,12 +273,7 @@ class InterviewerClient:
         if isinstance(exc, a.APITimeoutError):
             return InterviewError("timeout", "The request timed out. Check your connection, then press Retry.", partial)
         if isinstance(exc, a.APIConnectionError):
-            return InterviewError(
-                "network",
-                "Could not reach the API. Check your network connection (and ANTHROPIC_BASE_URL if you set it), "
-                "then press Retry, or end the session and use the offline mock.",
-                partial,
-            )
+            return InterviewError("network", NETWORK, partial)
         if isinstance(exc, a.APIStatusError) and exc.status_code >= 500:
             return InterviewError(
                 "server", f"The API had a server error ({exc.status_code}). Press Retry in a moment.", partial
@@ -266,7 +282,7 @@ class InterviewerClient:
             return InterviewError(
                 "request", f"The API refused the request ({exc.status_code}): {detail}. Check the model name.", partial
             )
-        return InterviewError("cut_off", f"The reply failed mid-stream ({detail}). Press Retry.", partial)
+        return InterviewError("network", f"The request failed ({detail}). Press Retry.", partial)
 
 
 def _hard_closer(stream: Any) -> Callable[[], None]:

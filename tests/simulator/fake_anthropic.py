@@ -28,7 +28,8 @@ ERROR_TYPES = {
 
 @dataclass
 class Script:
-    """What one request gets. kind: text | tool | error | cut | hang (after message_start) | silent (no reply)."""
+    """What one request gets. kind: text | tool | error | cut | hang (after message_start) | silent (no reply)
+    | drop (the connection is closed before any byte of a reply)."""
 
     kind: str
     text: str = ""
@@ -116,6 +117,9 @@ class FakeAnthropic:
                 fake.requests.append(body)
                 fake.headers.append({k.lower(): v for k, v in self.headers.items()})
                 script = fake._next()
+                if script.kind == "drop":  # hang up without a byte of reply
+                    self.connection.shutdown(2)
+                    return
                 if script.kind == "silent":  # accept the request, then say nothing at all
                     time.sleep(script.delay or 5.0)
                     return

@@ -90,6 +90,28 @@ def test_stream_cut_off_keeps_what_arrived(client: Callable[[], InterviewerClien
     assert err.value.partial.startswith("one two three")
 
 
+@pytest.mark.parametrize("cut_after", [0, 1])
+def test_a_drop_after_the_first_event_is_cut_off_whatever_the_sdk_raises(
+    client: Callable[[], InterviewerClient], fake: FakeAnthropic, cut_after: int
+) -> None:
+    """The line is the first event: message_start arrived, so the reply had begun (cut_after=0 keeps nothing)."""
+    fake.push(Script("cut", text="one two three", cut_after=cut_after))
+    with pytest.raises(InterviewError) as err:
+        client().ask(CONTEXT, lambda _t: None, CancelToken())
+    assert err.value.kind == "cut_off" and "What arrived is kept" in err.value.message
+    assert err.value.partial == ("one " if cut_after else "")
+
+
+def test_a_drop_before_any_byte_is_a_connection_problem(
+    client: Callable[[], InterviewerClient], fake: FakeAnthropic
+) -> None:
+    fake.default = Script("drop")  # the SDK's own retry gets the same
+    with pytest.raises(InterviewError) as err:
+        client().ask(CONTEXT, lambda _t: None, CancelToken())
+    assert err.value.kind == "network" and "Could not reach the API" in err.value.message
+    assert err.value.partial == ""
+
+
 @pytest.mark.parametrize(
     "raw",
     [
@@ -153,9 +175,12 @@ def test_models_come_from_the_models_api(client: Callable[[], InterviewerClient]
     assert client().list_models() == ["claude-sonnet-5-5", "claude-haiku-5-5"]
 
 
-@pytest.mark.parametrize("kind", ["silent", "hang"])
-def test_a_server_that_stops_answering_times_out(fake: FakeAnthropic, kind: str) -> None:
+@pytest.mark.parametrize(
+    ("kind", "fault", "words"), [("silent", "timeout", "request timed out"), ("hang", "cut_off", "stalled mid-stream")]
+)
+def test_a_server_that_stops_answering_times_out(fake: FakeAnthropic, kind: str, fault: str, words: str) -> None:
+    """Silent before replying: a timeout. Silent after the reply began: the reply was cut off by the stall."""
     fake.push(Script(kind, delay=3.0))
     with InterviewerClient("sk", max_retries=0, timeout=0.5) as c, pytest.raises(InterviewError) as err:
         c.ask(CONTEXT, lambda _t: None, CancelToken())
-    assert err.value.kind == "timeout" and "timed out" in err.value.message
+    assert err.value.kind == fault and words in err.value.message
