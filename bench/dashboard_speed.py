@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from bench.common import machine_baseline_ms, percentile, timed_ms, write_synthetic_bank  # noqa: E402
+from bench.common import machine_baseline_ms, percentile, timed_ms, write_synthetic_bank
 
 
 def main() -> None:

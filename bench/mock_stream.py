@@ -18,11 +18,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import Qt, QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
 
-from bench.common import percentile  # noqa: E402
-from tests.simulator.fake_anthropic import FakeAnthropic, Script  # noqa: E402
+from bench.common import percentile
+from tests.simulator.fake_anthropic import FakeAnthropic, Script
 
 
 class LoopProbe:

@@ -27,7 +27,7 @@ def _version() -> str:
         from importlib.metadata import version
 
         return version("mlprep")
-    except Exception:  # noqa: BLE001 (no metadata: a copied tree)
+    except Exception:
         return "0+unknown"
 
 

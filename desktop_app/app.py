@@ -124,7 +124,7 @@ def _after_first_paint(window, callback) -> None:  # type: ignore[no-untyped-def
     from PySide6.QtCore import QEvent, QObject, QTimer
 
     class Once(QObject):
-        def eventFilter(self, obj, event):  # type: ignore[no-untyped-def]  # noqa: N802
+        def eventFilter(self, obj, event):  # type: ignore[no-untyped-def]
             if event.type() == QEvent.Type.Paint:
                 window.removeEventFilter(self)
                 QTimer.singleShot(0, callback)
@@ -139,7 +139,7 @@ def _exit_after_first_paint(app, window) -> None:  # type: ignore[no-untyped-def
     from PySide6.QtCore import QEvent, QObject
 
     class Filter(QObject):
-        def eventFilter(self, obj, event):  # type: ignore[no-untyped-def]  # noqa: N802
+        def eventFilter(self, obj, event):  # type: ignore[no-untyped-def]
             if event.type() == QEvent.Type.Paint and not getattr(self, "done", False):
                 self.done = True
                 print(f"first-paint {time.time():.6f}", flush=True)

@@ -13,7 +13,7 @@ window.setCentralWidget(QLabel("hello"))
 
 
 class FirstPaint(QObject):
-    def eventFilter(self, obj, event):  # noqa: N802
+    def eventFilter(self, obj, event):
         if event.type() == QEvent.Type.Paint:
             print(f"first-paint {time.time():.6f}", flush=True)
             app.quit()

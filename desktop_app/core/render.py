@@ -56,7 +56,7 @@ class _CommonMarkLists(Preprocessor):
 class _NoRawHtml(Extension):
     """Content is untrusted text: remove the parsers that would pass HTML through, so it gets escaped."""
 
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API name)
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
         md.preprocessors.register(_CommonMarkLists(md), "commonmark_lists", 25)

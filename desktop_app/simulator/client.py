@@ -66,7 +66,7 @@ class CancelToken:
         for close in closers:
             try:
                 close()
-            except Exception:  # noqa: BLE001 (closing a dying connection may fail in many ways; it is ending anyway)
+            except Exception:
                 pass
 
     @property

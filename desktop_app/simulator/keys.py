@@ -31,7 +31,7 @@ class KeyStore:
             import keyring
 
             stored = keyring.get_password(SERVICE, ACCOUNT)
-        except Exception:  # noqa: BLE001 (any backend failure means: no stored key)
+        except Exception:
             stored = None
         if stored:
             return stored, "the system keychain"
@@ -49,7 +49,7 @@ class KeyStore:
             if isinstance(keyring.get_keyring(), FailKeyring):
                 raise RuntimeError("no keychain backend")
             keyring.set_password(SERVICE, ACCOUNT, key)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             with self._lock:
                 self._session_key = key
             return (
@@ -67,5 +67,5 @@ class KeyStore:
             import keyring
 
             keyring.delete_password(SERVICE, ACCOUNT)
-        except Exception:  # noqa: BLE001 (nothing stored, or no backend: nothing to forget)
+        except Exception:
             pass

@@ -94,7 +94,7 @@ class InterviewWorker(QObject):
             self.done.emit(request.id, reply)
         except InterviewError as exc:
             self.failed.emit(request.id, exc.kind, exc.message, exc.partial)
-        except Exception as exc:  # noqa: BLE001 (a bug must surface as a message, not kill the thread)
+        except Exception as exc:
             self.failed.emit(request.id, "internal", f"Unexpected error: {exc!r}. Press Retry or end the session.", "")
         finally:
             self.busy.emit(False)

@@ -62,14 +62,14 @@ class Heatmap(QWidget):
         self.setMinimumSize(self.sizeHint())
         self.setMouseTracking(True)
 
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+    def sizeHint(self) -> QSize:
         return QSize(53 * (self.CELL + 2) + 4, 7 * (self.CELL + 2) + 4)
 
     def _cell(self, day: date) -> QRect:
         offset = (day - self.first).days
         return QRect(2 + (offset // 7) * (self.CELL + 2), 2 + (offset % 7) * (self.CELL + 2), self.CELL, self.CELL)
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+    def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
         window = self.palette().color(QPalette.ColorRole.Window)
         text = self.palette().color(QPalette.ColorRole.WindowText)
@@ -122,7 +122,7 @@ class Bars(QWidget):
         h = int((self.height() - 16) * self.values[i] / peak)
         return QRect(i * w + 1, self.height() - 14 - h, w - 2, h)
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+    def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
         color = self.palette().color(QPalette.ColorRole.Highlight)
         text = self.palette().color(QPalette.ColorRole.WindowText)

@@ -677,7 +677,7 @@ class MainWindow(QMainWindow):
         s.setValue("theme", self.theme)
         s.sync()
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+    def closeEvent(self, event: QCloseEvent) -> None:
         for window in self.mock_windows:
             window.close()  # each stops its reply and waits for its thread
         if self.built:

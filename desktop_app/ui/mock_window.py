@@ -52,7 +52,7 @@ class Transcript(QTextBrowser):
         self._stream_label = ""
         self.streamed_text = ""
 
-    def loadResource(self, type: int, name: object) -> object:  # noqa: A002, N802 (Qt API)
+    def loadResource(self, type: int, name: object) -> object:
         return None  # nothing in a transcript is ever fetched
 
     def _html(self, label: str, markdown: str) -> str:
@@ -109,7 +109,7 @@ class _CtrlEnter(QObject):
         super().__init__(parent)
         self._callback = callback
 
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
             if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and (
                 event.modifiers() & Qt.KeyboardModifier.ControlModifier
@@ -513,7 +513,7 @@ class MockInterviewWindow(QMainWindow):
             self.export_to(path)
             self.statusBar().showMessage(f"Exported to {path}", 4000)
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+    def closeEvent(self, event: QCloseEvent) -> None:
         # Stop, then wait; the session is saved as interrupted if it was not finished.
         if self.state != "finished":
             self.interview.finish(interrupted=True)

@@ -53,7 +53,7 @@ class QuestionListModel(QAbstractListModel):
     def item(self, row: int) -> QuestionSummary | None:
         return self._items[row] if 0 <= row < len(self._items) else None
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802 (Qt API)
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 (Qt API)
         return 0 if parent.isValid() else len(self._items)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

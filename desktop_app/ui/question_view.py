@@ -29,7 +29,7 @@ class QuestionView(QTextBrowser):
         self._cache: dict[tuple[str, bool], str] = {}
         self.answer_visible = False
 
-    def loadResource(self, type: int, name: QUrl | str) -> Any:  # noqa: A002, N802 (Qt API)
+    def loadResource(self, type: int, name: QUrl | str) -> Any:
         # Content may name images or style sheets anywhere; nothing is ever fetched.
         return None
 

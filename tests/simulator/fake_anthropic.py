@@ -96,7 +96,7 @@ class FakeAnthropic:
             def log_message(self, *args: object) -> None:  # keep test output clean
                 pass
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 if self.path.startswith("/v1/models"):
                     body = {
                         "data": [
@@ -111,7 +111,7 @@ class FakeAnthropic:
                 else:
                     self._json(404, {"type": "error", "error": {"type": "not_found_error", "message": "no such path"}})
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 length = int(self.headers.get("content-length", 0))
                 body = json.loads(self.rfile.read(length) or b"{}")
                 fake.requests.append(body)
