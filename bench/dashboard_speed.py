@@ -41,8 +41,8 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="mlprep-dash-"))
     bank = write_synthetic_bank(tmp / "bank", args.questions)
     store = Store.open(tmp / "data" / "mlprep.sqlite3")
-    store.sync_bank([bank])
-    qids = [r[0] for r in store.db.execute_sql("SELECT qid FROM question_row").fetchall()]
+    store.bank.sync([bank])
+    qids = [r[0] for r in store._db.execute_sql("SELECT qid FROM question_row").fetchall()]
     rng = random.Random(5)
     now = time.time()
     studied = qids[: int(len(qids) * 0.6)]
@@ -62,7 +62,7 @@ def main() -> None:
             "INSERT INTO review (qid, reviewed_at, score, source, seconds) VALUES (?, ?, ?, ?, ?)", rows
         )
     t = time.perf_counter()
-    store.rebuild_schedule()
+    store.sched.rebuild()
     print(
         f"{args.reviews:,} reviews on {len(studied):,} questions; rebuild of the schedule: {time.perf_counter() - t:.1f} s"
     )

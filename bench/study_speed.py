@@ -37,11 +37,11 @@ def main() -> None:
     bank = write_synthetic_bank(tmp / "bank", args.questions)
     store = Store.open(tmp / "data" / "mlprep.sqlite3")
     t = time.perf_counter()
-    report = store.sync_bank([bank])
+    report = store.bank.sync([bank])
     assert not report.problems, report.problems[:3]
     print(f"first sync of {report.added:,} questions: {(time.perf_counter() - t):.1f} s (one-time, not budgeted)")
 
-    syncs = [timed_ms(lambda: store.sync_bank([bank])) for _ in range(30)]
+    syncs = [timed_ms(lambda: store.bank.sync([bank])) for _ in range(30)]
     print(
         f"unchanged-bank sync: median {percentile(syncs, 50):.2f} ms, max {max(syncs):.2f} ms "
         f"(budget 50 ms; {max(syncs) / base:.2f}x baseline)"

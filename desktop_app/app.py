@@ -32,7 +32,7 @@ def open_synced_store(data_dir: Path) -> tuple[Store, SyncReport]:
     from desktop_app.core.store import open_store
 
     store = open_store(data_dir)
-    report = store.sync_bank(bank_paths())
+    report = store.bank.sync(bank_paths())
     return store, report
 
 
@@ -162,7 +162,7 @@ def smoke_test(data_dir: Path) -> int:
         return EXIT_STORE
     store = window.store
     assert store is not None
-    reviewed, total = store.progress_counts()
+    reviewed, total = store.questions.progress_counts()
     rendered = window.question_view.toPlainText().strip()
     store.close()
     app.processEvents()
@@ -183,13 +183,15 @@ def smoke_test(data_dir: Path) -> int:
 def _probe_interviewer(app) -> str | None:  # type: ignore[no-untyped-def]
     """The mock interview's path: a worker thread that imports the SDK (bundled apps must carry it)."""
     from desktop_app.simulator.keys import KeyStore
-    from desktop_app.simulator.worker import Request, WorkerHost
+    from desktop_app.simulator.requests import Request
+    from desktop_app.simulator.vocab import RequestKind
+    from desktop_app.ui.interviewer import WorkerHost
 
     host = WorkerHost(KeyStore())
     result: list[object] = []
     host.worker.done.connect(lambda _id, value: result.append(value))
     host.worker.failed.connect(lambda _id, kind, message, _p: result.append(RuntimeError(f"{kind}: {message}")))
-    host.submit(Request("probe"))
+    host.submit(Request(RequestKind.PROBE))
     deadline = time.monotonic() + 60
     while not result and time.monotonic() < deadline:
         app.processEvents()
@@ -233,9 +235,9 @@ def cmd_stats(data_dir: Path) -> int:
     if store is None:
         return EXIT_STORE
     try:
-        scores = store.score_counts()
+        scores = store.stats.score_counts()
         rows: list[tuple[str, ...]] = [("Topic", "Reviewed", "Weak", "OK", "Strong")]
-        for t in store.topics():
+        for t in store.questions.topics():
             s = scores.get(t.id, {})
             rows.append(
                 (
@@ -246,7 +248,7 @@ def cmd_stats(data_dir: Path) -> int:
                     str(s.get("strong", 0)),
                 )
             )
-        reviewed, total = store.progress_counts()
+        reviewed, total = store.questions.progress_counts()
         rows.append(
             (
                 "All questions",
@@ -261,7 +263,7 @@ def cmd_stats(data_dir: Path) -> int:
             )
             if i == 0 or i == len(rows) - 2:
                 print("  ".join("-" * w for w in widths))
-        print(f"Study streak: {store.streak()} day(s)")
+        print(f"Study streak: {store.sched.streak()} day(s)")
         from desktop_app.core import dashboard
 
         print()
@@ -277,8 +279,8 @@ def cmd_rebuild(data_dir: Path) -> int:
         return EXIT_STORE
     try:
         started = time.perf_counter()
-        store.rebuild_schedule()
-        reviews = len(store.reviews())
+        store.sched.rebuild()
+        reviews = len(store.reviews.all())
         print(f"Rebuilt the schedule from {reviews:,} reviews in {time.perf_counter() - started:.1f} s.")
     finally:
         store.close()

@@ -103,7 +103,9 @@ def main(argv: list[str]) -> int:
         print("  every pin is already the newest allowed version")
 
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    tests = subprocess.run([str(python), "-m", "pytest", "-p", "no:cacheprovider", *args.pytest_args], cwd=REPO, env=env)
+    tests = subprocess.run(
+        [str(python), "-m", "pytest", "-p", "no:cacheprovider", *args.pytest_args], cwd=REPO, env=env
+    )
     if not args.keep_venv:
         import shutil
 

@@ -60,9 +60,9 @@ def test_stats_prints_reviewed_and_scores(tmp_path: Path) -> None:
     from desktop_app.app import open_synced_store
 
     store, _ = open_synced_store(tmp_path)
-    first = store.list_questions()[0]
-    store.record_review(first.qid, "weak")
-    title = store.topic_title(first.topic_id)
+    first = store.questions.list()[0]
+    store.reviews.record(first.qid, "weak")
+    title = store.questions.topic_title(first.topic_id)
     store.close()
     proc = run("stats", "--data-dir", str(tmp_path))
     assert proc.returncode == 0, proc.stderr

@@ -25,8 +25,10 @@ def qt_free_modules() -> list[str]:
 
 def test_core_and_simulator_import_no_qt() -> None:
     modules = qt_free_modules()
-    assert "desktop_app.core.store" in modules or "desktop_app.core.store.__init__" in modules or any(
-        m.startswith("desktop_app.core.store") for m in modules
+    assert (
+        "desktop_app.core.store" in modules
+        or "desktop_app.core.store.__init__" in modules
+        or any(m.startswith("desktop_app.core.store") for m in modules)
     )
     program = (
         "import importlib, json, sys\n"

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from desktop_app.core.schedule import DAY, decay_and_factor, make_scheduler
-from desktop_app.core.store import RETIRED_QIDS, Store
+from desktop_app.core.schedule import decay_and_factor, make_scheduler
+from desktop_app.core.store import Store
 from desktop_app.core.vocab import LEVELS, REVIEW_SCORES, SCORES
 
 
@@ -38,26 +38,10 @@ class Dashboard:
 
 
 def readiness_rows(store: Store, target: datetime) -> list[ReadinessRow]:
-    decay, factor = decay_and_factor(make_scheduler(store.study_config()))
-    # Seen questions: one pass over the narrow card table. Totals: the covering index of live questions.
-    seen = {
-        (t, lv): (n, r)
-        for t, lv, n, r in store.db.execute_sql(
-            f"""
-            SELECT topic_id, level, COUNT(*),
-                   AVG(pow(1 + ? * max(0, CAST((? - last_review) / 86400 AS INTEGER)) / stability, ?))
-            FROM card_state WHERE stability > 0 AND qid NOT IN ({RETIRED_QIDS})
-            GROUP BY topic_id, level
-            """,
-            (factor, target.timestamp(), decay),
-        ).fetchall()
-    }
-    totals = store.db.execute_sql(
-        "SELECT t.id, t.title, q.level, COUNT(*) FROM question_row q JOIN topic_row t ON t.id = q.topic_id "
-        'WHERE q.retired = 0 AND t.retired = 0 GROUP BY t.id, q.level ORDER BY t."order", lower(t.title)'
-    ).fetchall()
+    decay, factor = decay_and_factor(make_scheduler(store.sched.config()))
+    seen = store.stats.recall_by_topic_level(target.timestamp(), decay, factor)
     rows = []
-    for topic_id, title, level, total in totals:
+    for topic_id, title, level, total in store.stats.totals_by_topic_level():
         n, r = seen.get((topic_id, level), (0, None))
         rows.append(ReadinessRow(topic_id, title, level, n, total - n, r))
     return rows
@@ -72,7 +56,7 @@ def _combine(rows: list[ReadinessRow], topic_id: str, title: str, level: str) ->
 
 def build(store: Store, now: datetime | None = None, forecast_days: int = 30) -> Dashboard:
     now = now or datetime.now().astimezone()
-    config = store.study_config()
+    config = store.sched.config()
     target = config.target(now)
     cells = readiness_rows(store, target)
     topics: dict[str, list[ReadinessRow]] = {}
@@ -82,26 +66,19 @@ def build(store: Store, now: datetime | None = None, forecast_days: int = 30) ->
     by_level = [_combine([r for r in cells if r.level == lv], "", "All topics", lv) for lv in LEVELS]
     today = now.date()
     year_ago = (today - timedelta(days=365)).toordinal()
-    activity = dict(store.db.execute_sql("SELECT day, reviews FROM activity WHERE day > ?", (year_ago,)).fetchall())
-    last_scores = _last_scores(store)
+    activity = store.stats.activity_since(year_ago)
+    last_scores = store.stats.last_scores()
     return Dashboard(
         target=target,
         readiness=per_topic,
         overall=_combine(cells, "", "All topics", ""),
         by_level=by_level,
         activity=activity,
-        streak=store.streak(today),
+        streak=store.sched.streak(today),
         scores=score_distribution(store, last_scores),
         calibration=calibration(store, last_scores),
         forecast=forecast(store, now, forecast_days),
     )
-
-
-def _last_scores(store: Store) -> list[tuple[str, str | None, str | None, int]]:
-    return store.db.execute_sql(
-        f"SELECT topic_id, last_self_score, last_mock_score, COUNT(*) FROM card_state "
-        f"WHERE qid NOT IN ({RETIRED_QIDS}) GROUP BY 1, 2, 3"
-    ).fetchall()
 
 
 def score_distribution(
@@ -109,7 +86,7 @@ def score_distribution(
 ) -> dict[str, dict[str, dict[str, int]]]:
     """Per topic, how many questions the user and the interviewer last scored Weak / OK / Strong (/ Easy)."""
     out: dict[str, dict[str, dict[str, int]]] = {}
-    for topic_id, own, mock, n in _last_scores(store) if rows is None else rows:
+    for topic_id, own, mock, n in store.stats.last_scores() if rows is None else rows:
         by_source = out.setdefault(topic_id, {s: dict.fromkeys(REVIEW_SCORES, 0) for s in ("self", "mock")})
         if own:
             by_source["self"][own] += n
@@ -124,7 +101,7 @@ def calibration(
     """How the user's own last score compares with the interviewer's last grade on the same questions
     (an Easy self-score counts as Strong here: the interviewer has no Easy)."""
     out = {(a, b): 0 for a in SCORES for b in SCORES}
-    for _topic, own, mock, n in _last_scores(store) if rows is None else rows:
+    for _topic, own, mock, n in store.stats.last_scores() if rows is None else rows:
         if own and mock:
             out[("strong" if own == "easy" else own, mock)] += n
     return out
@@ -132,17 +109,7 @@ def calibration(
 
 def forecast(store: Store, now: datetime, days: int = 30) -> list[int]:
     start = datetime.combine(now.date(), datetime.min.time()).astimezone().timestamp()
-    horizon = start + days * DAY
-    rows = store.db.execute_sql(
-        f"SELECT MAX(0, CAST((due - ?) / 86400 AS INTEGER)), COUNT(*) FROM card_state "
-        f"WHERE due < ? AND qid NOT IN ({RETIRED_QIDS}) GROUP BY 1",
-        (start, horizon),
-    ).fetchall()
-    counts = [0] * days
-    for offset, n in rows:
-        if 0 <= offset < days:
-            counts[offset] += n
-    return counts
+    return store.stats.due_by_day(start, days)
 
 
 def readiness_table(d: Dashboard) -> str:

@@ -67,7 +67,7 @@ class StudySession:
         if current is None:
             return None
         seconds = self.clock() - self._shown_at
-        review_id = self.store.record_review(current.qid, tier, source="self", seconds=seconds)
+        review_id = self.store.reviews.record(current.qid, tier, source="self", seconds=seconds)
         step = ScoredStep(review_id, self.index, current.qid)
         self._undo.append(step)
         self.items[self.index] = _with_score(current, tier)
@@ -82,8 +82,8 @@ class StudySession:
         if not self._undo:
             return None
         step = self._undo.pop()
-        self.store.undo_review(step.review_id)
-        last = self.store.last_review(step.qid)
+        self.store.reviews.undo(step.review_id)
+        last = self.store.reviews.last(step.qid)
         for i, item in enumerate(self.items):
             if item.qid == step.qid:
                 self.items[i] = _with_score(item, last.score if last else None)

@@ -117,10 +117,6 @@ def decay_and_factor(scheduler: Any) -> tuple[float, float]:
     return decay, 0.9 ** (1 / decay) - 1
 
 
-def retrievability(stability: float, elapsed_days: int, decay: float, factor: float) -> float:
-    return float((1 + factor * max(0, elapsed_days) / stability) ** decay)
-
-
 def local_day(ts: float) -> int:
     """The local calendar day of a timestamp, as an ordinal (so streaks and heatmaps follow the user's days)."""
     return datetime.fromtimestamp(ts).date().toordinal()

@@ -14,7 +14,9 @@ from dataclasses import asdict, dataclass, field
 
 from desktop_app.core.bank import Question
 from desktop_app.core.store import MockSessionRecord, MockTurnRecord, Store
+from desktop_app.simulator.client import GradeRequest
 from desktop_app.simulator.grading import Grade, grade_markdown
+from desktop_app.simulator.vocab import TurnKind
 
 # How much more likely a question is to be drawn, by what the user last scored on it.
 DRAW_WEIGHTS = {None: 3.0, "weak": 3.0, "ok": 2.0, "strong": 1.0}
@@ -36,14 +38,14 @@ def pick_questions(store: Store, config: MockConfig, rng: random.Random) -> list
     pool = []
     topics: list[str | None] = list(config.topics) or [None]
     for topic in topics:
-        pool.extend(store.list_questions(topic_id=topic, level=config.level))
+        pool.extend(store.questions.list(topic_id=topic, level=config.level))
     weights = [DRAW_WEIGHTS.get(item.last_score, 1.0) for item in pool]
     chosen: list[str] = []
     while pool and len(chosen) < config.count:
         i = rng.choices(range(len(pool)), weights=weights)[0]
         chosen.append(pool.pop(i).qid)
         weights.pop(i)
-    questions = [store.get_question(qid) for qid in chosen]
+    questions = [store.questions.get(qid) for qid in chosen]
     return [q for q in questions if q is not None]
 
 
@@ -70,7 +72,7 @@ class MockInterview:
         self.round = 0
         self.asked = ""  # what the interviewer asked in the current round, as shown
         self.results = [QuestionResult(q.id, q.question, q.topic_id) for q in questions]
-        self.session_id = store.create_mock_session(
+        self.session_id = store.mocks.create_session(
             "offline" if config.offline else "claude", config.model, asdict(config)
         )
         self.finished = False
@@ -96,25 +98,41 @@ class MockInterview:
         question = self.current
         assert question is not None
         self.asked = text
-        return self.store.add_mock_turn(self.session_id, question.id, self.round, "question", text)
+        return self.store.mocks.add_turn(self.session_id, question.id, self.round, TurnKind.QUESTION, text)
 
     def save_answer(self, text: str, seconds: float) -> int:
         """Written before the answer is sent anywhere: a failed request can never lose it."""
         question = self.current
         assert question is not None
-        return self.store.add_mock_turn(self.session_id, question.id, self.round, "answer", text, seconds=seconds)
+        return self.store.mocks.add_turn(
+            self.session_id, question.id, self.round, TurnKind.ANSWER, text, seconds=seconds
+        )
+
+    def grade_request(self, answer: str) -> GradeRequest:
+        """What the grader needs for the latest answer: what was said about this question before it."""
+        question = self.current
+        assert question is not None
+        turns = self.store.mocks.turns(self.session_id)
+        earlier = turns[:-1] if turns and turns[-1].kind == TurnKind.ANSWER else turns
+        return GradeRequest(
+            transcript=transcript_for_grading(earlier, question.id),
+            asked=self.asked,
+            answer=answer,
+            round=self.round,
+            max_rounds=self.config.follow_up_rounds,
+        )
 
     def record_grade(self, grade: Grade, seconds: float = 0.0) -> None:
         """The interviewer's grade; the bank question's grade also goes into the review log as "mock"."""
         question = self.current
         assert question is not None
-        self.store.add_mock_turn(
-            self.session_id, question.id, self.round, "feedback", grade_markdown(grade), grade=grade.to_json()
+        self.store.mocks.add_turn(
+            self.session_id, question.id, self.round, TurnKind.FEEDBACK, grade_markdown(grade), grade=grade.to_json()
         )
         result = self.results[self.index]
         if self.round == 0:
             result.tier = grade.tier
-            self.store.record_review(question.id, grade.tier, source="mock", seconds=seconds)
+            self.store.reviews.record(question.id, grade.tier, source="mock", seconds=seconds)
         else:
             result.follow_up_tiers.append(grade.tier)
         result.covered.extend(grade.covered)
@@ -125,20 +143,20 @@ class MockInterview:
         """Offline: the user scored their own answer against the expected answer and rubric."""
         question = self.current
         assert question is not None
-        self.store.add_mock_turn(
+        self.store.mocks.add_turn(
             self.session_id,
             question.id,
             self.round,
-            "feedback",
+            TurnKind.FEEDBACK,
             f"**Self-score: {tier.upper()}**",
             grade={"tier": tier, "source": "self"},
         )
         self.results[self.index].tier = tier
-        self.store.record_review(question.id, tier, source="self", seconds=seconds)
+        self.store.reviews.record(question.id, tier, source="self", seconds=seconds)
 
     def note(self, text: str) -> None:
         question = self.current
-        self.store.add_mock_turn(self.session_id, question.id if question else "", self.round, "notice", text)
+        self.store.mocks.add_turn(self.session_id, question.id if question else "", self.round, TurnKind.NOTICE, text)
 
     # -- moving on ------------------------------------------------------------------------
 
@@ -161,7 +179,7 @@ class MockInterview:
             self.next_question()
 
     def add_usage(self, usage: dict[str, int], cost_usd: float) -> None:
-        self.store.add_mock_usage(self.session_id, usage, cost_usd)
+        self.store.mocks.add_usage(self.session_id, usage, cost_usd)
 
     def finish(self, interrupted: bool = False) -> dict[str, object]:
         if self.finished:
@@ -169,7 +187,7 @@ class MockInterview:
         self.finished = True
         summary = self.summary()
         status = "interrupted" if interrupted else "completed"
-        self.store.finish_mock_session(self.session_id, status, summary)
+        self.store.mocks.finish(self.session_id, status, summary)
         return summary
 
     def summary(self) -> dict[str, object]:
@@ -226,13 +244,18 @@ def export_markdown(session: MockSessionRecord, turns: list[MockTurnRecord]) -> 
         f"({session.cache_read_tokens:,} read from cache); estimated cost ${session.cost_usd:.4f}",
         "",
     ]
-    labels = {"question": "Interviewer", "answer": "You", "feedback": "Feedback", "notice": "Note"}
+    labels: dict[str, str] = {
+        TurnKind.QUESTION: "Interviewer",
+        TurnKind.ANSWER: "You",
+        TurnKind.FEEDBACK: "Feedback",
+        TurnKind.NOTICE: "Note",
+    }
     last_qid = None
     for turn in turns:
-        if turn.qid != last_qid and turn.kind == "question" and turn.round == 0:
+        if turn.qid != last_qid and turn.kind == TurnKind.QUESTION and turn.round == 0:
             lines += ["---", ""]
             last_qid = turn.qid
-        suffix = f" ({turn.seconds:.0f} s)" if turn.kind == "answer" and turn.seconds else ""
+        suffix = f" ({turn.seconds:.0f} s)" if turn.kind == TurnKind.ANSWER and turn.seconds else ""
         lines += [f"**{labels.get(turn.kind, turn.kind)}{suffix}:**", "", turn.text, ""]
     if session.summary:
         lines += ["---", "", summary_markdown(session.summary)]
@@ -241,5 +264,9 @@ def export_markdown(session: MockSessionRecord, turns: list[MockTurnRecord]) -> 
 
 def transcript_for_grading(turns: list[MockTurnRecord], qid: str) -> str:
     """What has been said about one question so far, for the grader's context."""
-    labels = {"question": "Interviewer", "answer": "Candidate", "feedback": "Interviewer feedback"}
+    labels: dict[str, str] = {
+        TurnKind.QUESTION: "Interviewer",
+        TurnKind.ANSWER: "Candidate",
+        TurnKind.FEEDBACK: "Interviewer feedback",
+    }
     return "\n\n".join(f"{labels[t.kind]}: {t.text}" for t in turns if t.qid == qid and t.kind in labels)

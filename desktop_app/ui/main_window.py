@@ -21,8 +21,8 @@ if TYPE_CHECKING:
     from desktop_app.core.store import Store
     from desktop_app.simulator.keys import KeyStore
     from desktop_app.simulator.session import MockConfig
-    from desktop_app.simulator.worker import WorkerHost
     from desktop_app.ui.dialogs import HelpSheet
+    from desktop_app.ui.interviewer import WorkerHost
     from desktop_app.ui.mock_window import MockInterviewWindow
 
 _F = TypeVar("_F", bound=Callable[..., object])
@@ -286,7 +286,7 @@ class MainWindow(QMainWindow):
 
     @_needs_store
     def refresh_topics(self, current: str | None = None) -> None:
-        topics = self._db.topics()
+        topics = self._db.questions.topics()
         self._topic_titles = {t.id: t.title for t in topics}
         self._topic_counts = {t.id: [t.reviewed, t.total] for t in topics}
         self.sidebar.set_topics(topics, current)
@@ -302,13 +302,13 @@ class MainWindow(QMainWindow):
         level = self.level_filter.currentData() or None
         status = self.status_filter.currentData()
         if topic == DUE or status == "due":
-            items = self._db.due_questions(topic_id=None if topic == DUE else topic or None, level=level)
+            items = self._db.sched.due(topic_id=None if topic == DUE else topic or None, level=level)
             text = self.search_box.text().strip()
             if text:
-                matching = {q.qid for q in self._db.list_questions(search=text)}
+                matching = {q.qid for q in self._db.questions.list(search=text)}
                 items = [q for q in items if q.qid in matching]
         else:
-            items = self._db.list_questions(
+            items = self._db.questions.list(
                 topic_id=topic or None, level=level, status=status, search=self.search_box.text()
             )
         self._study.set_items(items, keep)
@@ -323,17 +323,17 @@ class MainWindow(QMainWindow):
     def _show_current(self) -> None:
         item = self._study.current
         self._select_row(self._study.index)
-        question = self._db.get_question(item.qid) if item else None
+        question = self._db.questions.get(item.qid) if item else None
         revealed = self._study.revealed or self.always_show
         title = self._topic_titles.get(question.topic_id, question.topic_id) if question else ""
         self.question_view.show_question(question, title, revealed)
         self.rubric_panel.show_rubric(question.rubric if question else None, revealed)
         if question is not None:
             self.rubric_panel.show_last(
-                self._db.last_review(question.id, "self"), self._db.last_review(question.id, "mock")
+                self._db.reviews.last(question.id, "self"), self._db.reviews.last(question.id, "mock")
             )
             self.rubric_panel.set_bookmarked(item.bookmarked if item else False)
-            self.rubric_panel.load_note(self._db.note(question.id))
+            self.rubric_panel.load_note(self._db.notes.note(question.id))
             self._note_qid = question.id
         else:
             self.rubric_panel.show_last(None, None)
@@ -361,10 +361,10 @@ class MainWindow(QMainWindow):
     def _update_status(self, recount_due: bool = True) -> None:
         reviewed = sum(c[0] for c in self._topic_counts.values())
         total = sum(c[1] for c in self._topic_counts.values())
-        streak = self._db.streak()
+        streak = self._db.sched.streak()
         days = "day" if streak == 1 else "days"
         if recount_due or self._due is None:
-            self._due = list(self._db.due_counts())
+            self._due = list(self._db.sched.due_counts())
         due, new = self._due
         self.sidebar.set_due(due, new)
         self.progress_label.setText(f"{reviewed} / {total} reviewed  ·  {due} due  ·  streak {streak} {days}")
@@ -408,7 +408,7 @@ class MainWindow(QMainWindow):
         first_review = item.last_score is None
         import time
 
-        card = self._db.card(item.qid)
+        card = self._db.sched.card(item.qid)
         was_due = card is not None and card.due <= time.time()
         step = self._study.score(tier)
         if step is None:
@@ -457,14 +457,14 @@ class MainWindow(QMainWindow):
         item = self._study.current
         if item is None:
             return
-        self._db.set_bookmark(item.qid, on)
+        self._db.notes.set_bookmark(item.qid, on)
         self._study.update_item(item.qid, bookmarked=on)
         self.list_model.update_row(self._study.index, self._study.items[self._study.index])
         self.rubric_panel.set_bookmarked(on)
 
     def _save_note(self, text: str) -> None:
         if self._note_qid is not None:
-            self._db.set_note(self._note_qid, text)
+            self._db.notes.set_note(self._note_qid, text)
 
     @_needs_store
     def edit_note(self) -> None:
@@ -558,11 +558,13 @@ class MainWindow(QMainWindow):
         """The setup dialog, non-modal; its worker thread lists the models and then runs the session."""
         from PySide6.QtCore import Qt
 
-        from desktop_app.simulator.worker import WorkerHost
+        from desktop_app.ui.interviewer import WorkerHost
         from desktop_app.ui.mock_setup import MockSetupDialog
 
         host = WorkerHost(self._keys())
-        dialog = MockSetupDialog(self._db.topics(), self._keys(), host, self.sidebar.current_topic(), parent=self)
+        dialog = MockSetupDialog(
+            self._db.questions.topics(), self._keys(), host, self.sidebar.current_topic(), parent=self
+        )
         dialog.accepted.connect(lambda: self.begin_mock(dialog.config(), host))
         dialog.rejected.connect(host.shutdown)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -574,7 +576,7 @@ class MainWindow(QMainWindow):
         import random
 
         from desktop_app.simulator.session import MockInterview, pick_questions
-        from desktop_app.simulator.worker import WorkerHost
+        from desktop_app.ui.interviewer import WorkerHost
         from desktop_app.ui.mock_window import MockInterviewWindow
 
         questions = pick_questions(self._db, config, random.Random())
@@ -632,14 +634,14 @@ class MainWindow(QMainWindow):
 
         from desktop_app.ui.dashboard import StudySettingsDialog
 
-        dialog = StudySettingsDialog(self._db.study_config(), self)
+        dialog = StudySettingsDialog(self._db.sched.config(), self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.apply_study_settings(dialog.config()))
         self.study_settings = dialog
         dialog.show()
 
     def apply_study_settings(self, config: object) -> None:
-        self._db.set_study_config(config)  # type: ignore[arg-type]
+        self._db.sched.set_config(config)  # type: ignore[arg-type]
         self.refresh_list()
         self._update_status()
         self.statusBar().showMessage("Study settings saved; the schedule follows them from now on.", 3000)

@@ -64,7 +64,7 @@ class MockHistoryDialog(QDialog):
         row.addWidget(close)
         layout.addLayout(row)
         self.sessions.currentItemChanged.connect(lambda item, _prev: self._show(item))
-        for s in store.mock_sessions():
+        for s in store.mocks.sessions():
             item = QListWidgetItem(session_label(s))
             item.setData(Qt.ItemDataRole.UserRole, s.id)
             self.sessions.addItem(item)
@@ -76,9 +76,9 @@ class MockHistoryDialog(QDialog):
         self.resize(1000, 640)
 
     def markdown(self, session_id: int) -> str:
-        session = self.store.mock_session(session_id)
+        session = self.store.mocks.session(session_id)
         assert session is not None
-        return export_markdown(session, self.store.mock_turns(session_id))
+        return export_markdown(session, self.store.mocks.turns(session_id))
 
     def _show(self, item: QListWidgetItem | None) -> None:
         if item is not None:

@@ -27,11 +27,13 @@ from PySide6.QtWidgets import (
 from desktop_app.core.vocab import LEVELS
 from desktop_app.simulator.client import DEFAULT_MODEL
 from desktop_app.simulator.session import MockConfig
+from desktop_app.simulator.vocab import RequestKind
 
 if TYPE_CHECKING:
     from desktop_app.core.store import TopicInfo
     from desktop_app.simulator.keys import KeyStore
-    from desktop_app.simulator.worker import Request, WorkerHost
+    from desktop_app.simulator.requests import Request
+    from desktop_app.ui.interviewer import WorkerHost
 
 
 class MockSetupDialog(QDialog):
@@ -110,12 +112,14 @@ class MockSetupDialog(QDialog):
 
     def refresh_models(self) -> None:
         """Ask the Models API in the background; the dialog stays usable, with the default, meanwhile."""
-        from desktop_app.simulator.worker import Request
+        from desktop_app.simulator.requests import Request
 
         if self.host is None:
             return
         self.model_status.setText("Looking up the available models…")
-        self._models_request = self.host.submit(Request("models", model=self.model.currentText() or DEFAULT_MODEL))
+        self._models_request = self.host.submit(
+            Request(RequestKind.MODELS, model=self.model.currentText() or DEFAULT_MODEL)
+        )
 
     def _on_models(self, request_id: int, models: object) -> None:
         if self._models_request is None or request_id != self._models_request.id or not isinstance(models, list):

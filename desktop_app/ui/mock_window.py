@@ -10,7 +10,7 @@ import time
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut, QTextCursor
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -26,80 +26,19 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.render import MarkdownRenderer, rubric_markdown
-from desktop_app.simulator.client import GradeRequest, QuestionContext, Reply
+from desktop_app.simulator.client import QuestionContext, Reply
 from desktop_app.simulator.grading import grade_markdown
 from desktop_app.simulator.prompts import question_context
-from desktop_app.simulator.session import MockInterview, export_markdown, summary_markdown, transcript_for_grading
-from desktop_app.simulator.worker import Request, WorkerHost
+from desktop_app.simulator.requests import Request
+from desktop_app.simulator.session import MockInterview, export_markdown, summary_markdown
+from desktop_app.simulator.vocab import CAN_SKIP, STREAMING, MockState, RequestKind, TurnKind
+from desktop_app.ui.interviewer import WorkerHost
+from desktop_app.ui.transcript import Transcript
 
 if TYPE_CHECKING:
     from desktop_app.core.store import Store
 
 RENDER_INTERVAL_MS = 30  # streamed text is re-rendered at most this often; the first piece at once
-LABELS = {"question": "Interviewer", "answer": "You", "feedback": "Interviewer", "notice": "", "reference": "Reference"}
-
-
-class Transcript(QTextBrowser):
-    """Finished messages are appended once; only the message being streamed is re-rendered."""
-
-    def __init__(self, renderer: MarkdownRenderer, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setObjectName("transcriptView")
-        self.setAccessibleName("Interview transcript")
-        self.setOpenLinks(False)
-        self.renderer = renderer
-        self._stream_start: int | None = None
-        self._stream_label = ""
-        self.streamed_text = ""
-
-    def loadResource(self, type: int, name: object) -> object:
-        return None  # nothing in a transcript is ever fetched
-
-    def _html(self, label: str, markdown: str) -> str:
-        head = f"<p style='margin-bottom:0'><b>{label}</b></p>" if label else ""
-        return f"{head}{self.renderer.render(markdown)}<p></p>"
-
-    def append_message(self, kind: str, markdown: str, label: str | None = None) -> None:
-        at_bottom = self._at_bottom()
-        cursor = QTextCursor(self.document())
-        cursor.movePosition(QTextCursor.MoveOperation.End)
-        cursor.insertHtml(self._html(LABELS.get(kind, "") if label is None else label, markdown))
-        if at_bottom:
-            self._scroll_down()
-
-    def begin_stream(self, label: str) -> None:
-        cursor = QTextCursor(self.document())
-        cursor.movePosition(QTextCursor.MoveOperation.End)
-        self._stream_start = cursor.position()
-        self._stream_label = label
-        self.streamed_text = ""
-        self.update_stream("…")
-
-    def update_stream(self, markdown: str) -> None:
-        if self._stream_start is None:
-            return
-        at_bottom = self._at_bottom()
-        self.streamed_text = markdown
-        cursor = QTextCursor(self.document())
-        cursor.setPosition(self._stream_start)
-        cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
-        cursor.removeSelectedText()
-        cursor.insertHtml(self._html(self._stream_label, markdown))
-        if at_bottom:
-            self._scroll_down()
-
-    def end_stream(self, markdown: str | None = None) -> None:
-        if markdown is not None:
-            self.update_stream(markdown)
-        self._stream_start = None
-
-    def _at_bottom(self) -> bool:
-        bar = self.verticalScrollBar()
-        return bar.value() >= bar.maximum() - 4
-
-    def _scroll_down(self) -> None:
-        bar = self.verticalScrollBar()
-        bar.setValue(bar.maximum())
 
 
 class _CtrlEnter(QObject):
@@ -120,10 +59,10 @@ class _CtrlEnter(QObject):
 
 
 class MockInterviewWindow(QMainWindow):
-    """States: asking (interviewer streaming), answering, grading (streaming), self_scoring (offline),
-    fault (a request failed: Retry resends it), finished (summary shown)."""
+    """A state machine over MockState: what each state enables is in _set_state, and every step of the
+    interview goes through it."""
 
-    stateChanged = Signal(str)
+    stateChanged = Signal(str)  # the MockState value
     sessionFinished = Signal(int)  # session id
 
     def __init__(self, store: Store, interview: MockInterview, host: WorkerHost | None, parent: QWidget | None = None):
@@ -132,7 +71,7 @@ class MockInterviewWindow(QMainWindow):
         self.interview = interview
         self.host = host
         self.offline = host is None
-        self.state = ""
+        self.state: MockState | None = None
         self.setObjectName("mockInterviewWindow")
         self.setAccessibleName("Mock interview")
         self.setWindowTitle(
@@ -257,13 +196,13 @@ class MockInterviewWindow(QMainWindow):
         self.setCentralWidget(body)
         for key, tier in (("1", "weak"), ("2", "ok"), ("3", "strong")):
             shortcut = QShortcut(QKeySequence(key), self)
-            shortcut.activated.connect(lambda t=tier: self.self_score(t) if self.state == "self_scoring" else None)
+            shortcut.activated.connect(lambda t=tier: self.self_score(t))
 
     # -- the flow ------------------------------------------------------------------------
 
     def start(self) -> None:
         self.transcript.append_message(
-            "notice",
+            TurnKind.NOTICE,
             f"*{len(self.interview.questions)} questions"
             + (
                 ", self-graded: answer, then compare with the reference.*"
@@ -274,19 +213,18 @@ class MockInterviewWindow(QMainWindow):
         )
         self.ask_current()
 
-    def _set_state(self, state: str) -> None:
+    def _set_state(self, state: MockState) -> None:
         self.state = state
-        answering = state == "answering"
-        streaming = state in ("asking", "grading")
+        answering = state == MockState.ANSWERING
         self.answer_edit.setReadOnly(not answering)
         self.send_button.setEnabled(answering)
-        self.skip_button.setEnabled(state in ("answering", "fault", "self_scoring"))
-        self.stop_button.setEnabled(streaming)
-        self.self_score_bar.setVisible(state == "self_scoring")
-        if state != "fault":
+        self.skip_button.setEnabled(state in CAN_SKIP)
+        self.stop_button.setEnabled(state in STREAMING)
+        self.self_score_bar.setVisible(state == MockState.SELF_SCORING)
+        if state != MockState.FAULT:
             self.fault_bar.hide()
-        self.position_label.setText("" if state == "finished" else self.interview.position())
-        if state == "self_scoring":
+        self.position_label.setText("" if state == MockState.FINISHED else self.interview.position())
+        if state == MockState.SELF_SCORING:
             self.self_score_buttons["ok"].setFocus()  # off the editor, so 1 / 2 / 3 score instead of typing
         if answering:
             self._answer_started = time.monotonic()
@@ -295,7 +233,7 @@ class MockInterviewWindow(QMainWindow):
             self.answer_edit.setFocus()
         else:
             self._clock.stop()
-        self.stateChanged.emit(state)
+        self.stateChanged.emit(state.value)
 
     def _context(self) -> QuestionContext:
         q = self.interview.current
@@ -310,15 +248,15 @@ class MockInterviewWindow(QMainWindow):
         assert question is not None
         if self.offline:
             self.interview.record_question(question.question)
-            self.transcript.append_message("question", f"**{question.question}**")
-            self._set_state("answering")
+            self.transcript.append_message(TurnKind.QUESTION, f"**{question.question}**")
+            self._set_state(MockState.ANSWERING)
             return
         self._ask()
 
     def _ask(self) -> None:
         self.transcript.begin_stream("Interviewer")
-        self._submit(Request("ask", model=self.interview.config.model, context=self._context()), self._ask)
-        self._set_state("asking")
+        self._submit(Request(RequestKind.ASK, model=self.interview.config.model, context=self._context()), self._ask)
+        self._set_state(MockState.ASKING)
 
     def _submit(self, request: Request, retry: object) -> None:
         assert self.host is not None
@@ -327,7 +265,7 @@ class MockInterviewWindow(QMainWindow):
         self.host.submit(request)
 
     def send_answer(self) -> None:
-        if self.state != "answering":
+        if self.state != MockState.ANSWERING:
             return
         text = self.answer_edit.toPlainText().strip()
         if not text:
@@ -335,33 +273,26 @@ class MockInterviewWindow(QMainWindow):
             return
         self._answer_seconds = time.monotonic() - self._answer_started
         self.interview.save_answer(text, self._answer_seconds)  # saved before it goes anywhere
-        self.transcript.append_message("answer", text)
+        self.transcript.append_message(TurnKind.ANSWER, text)
         self.answer_edit.clear()
-        self._last_answer = text
         if self.offline:
             self._show_reference()
-            self._set_state("self_scoring")
+            self._set_state(MockState.SELF_SCORING)
             return
         self._grade(text)
 
     def _grade(self, answer: str) -> None:
-        question = self.interview.current
-        assert question is not None
-        turns = self.store.mock_turns(self.interview.session_id)
-        earlier = turns[:-1] if turns and turns[-1].kind == "answer" else turns
-        request = GradeRequest(
-            transcript=transcript_for_grading(earlier, question.id),
-            asked=self.interview.asked,
-            answer=answer,
-            round=self.interview.round,
-            max_rounds=self.interview.config.follow_up_rounds,
-        )
         self.transcript.begin_stream("Interviewer")
         self._submit(
-            Request("grade", model=self.interview.config.model, context=self._context(), grade=request),
+            Request(
+                RequestKind.GRADE,
+                model=self.interview.config.model,
+                context=self._context(),
+                grade=self.interview.grade_request(answer),
+            ),
             lambda: self._grade(answer),
         )
-        self._set_state("grading")
+        self._set_state(MockState.GRADING)
 
     def _show_reference(self) -> None:
         q = self.interview.current
@@ -371,30 +302,30 @@ class MockInterviewWindow(QMainWindow):
         )
 
     def self_score(self, tier: str) -> None:
-        if self.state != "self_scoring":
+        if self.state != MockState.SELF_SCORING:
             return
         self.interview.record_self_score(tier, self._answer_seconds)
-        self.transcript.append_message("notice", f"*You scored this answer **{tier.upper()}**.*", label="")
+        self.transcript.append_message(TurnKind.NOTICE, f"*You scored this answer **{tier.upper()}**.*", label="")
         self.interview.next_question()
         self.ask_current()
 
     def skip(self) -> None:
-        if self.state not in ("answering", "fault", "self_scoring"):
+        if self.state not in CAN_SKIP:
             return
-        self.transcript.append_message("notice", "*Skipped.*", label="")
+        self.transcript.append_message(TurnKind.NOTICE, "*Skipped.*", label="")
         self.interview.skip()
         self.ask_current()
 
     def stop_reply(self) -> None:
-        if self.host is not None and self.state in ("asking", "grading"):
+        if self.host is not None and self.state in STREAMING:
             self.host.stop_reply()
 
     def retry(self) -> None:
-        if self.state == "fault" and callable(self._retry):
+        if self.state == MockState.FAULT and callable(self._retry):
             self._retry()
 
     def end_session(self) -> None:
-        if self.state == "finished":
+        if self.state == MockState.FINISHED:
             self.close()
             return
         self.stop_reply()
@@ -402,7 +333,7 @@ class MockInterviewWindow(QMainWindow):
 
     def finish(self, interrupted: bool = False) -> None:
         summary = self.interview.finish(interrupted=interrupted)
-        self._set_state("finished")
+        self._set_state(MockState.FINISHED)
         self.answer_edit.hide()
         self.summary_view.show()
         status = "Session ended early." if interrupted else "Session complete."
@@ -439,12 +370,12 @@ class MockInterviewWindow(QMainWindow):
         self._pending = None
         if reply.usage:
             self._count_usage(reply)
-        if self.state == "asking":
+        if self.state == MockState.ASKING:
             text = reply.text.strip() or (self.interview.current.question if self.interview.current else "")
             self.transcript.end_stream(text + ("\n\n*(stopped)*" if reply.stopped else ""))
             self.interview.record_question(text)
-            self._set_state("answering")
-        elif self.state == "grading":
+            self._set_state(MockState.ANSWERING)
+        elif self.state == MockState.GRADING:
             if reply.stopped or reply.grade is None:
                 self.transcript.end_stream((reply.text or "…") + "\n\n*(stopped: no grade recorded)*")
                 self.interview.note("Grading stopped by the user; no grade recorded.")
@@ -456,8 +387,8 @@ class MockInterviewWindow(QMainWindow):
                 self.interview.next_round()
                 follow_up = reply.grade.follow_up
                 self.interview.record_question(follow_up)
-                self.transcript.append_message("question", f"**Follow-up:** {follow_up}")
-                self._set_state("answering")
+                self.transcript.append_message(TurnKind.QUESTION, f"**Follow-up:** {follow_up}")
+                self._set_state(MockState.ANSWERING)
             else:
                 self.interview.next_question()
                 self.ask_current()
@@ -475,7 +406,7 @@ class MockInterviewWindow(QMainWindow):
 
     def _fault(self, message: str) -> None:
         self.fault_label.setText(message)
-        self._set_state("fault")
+        self._set_state(MockState.FAULT)
         self.fault_bar.show()
 
     def _count_usage(self, reply: Reply) -> None:
@@ -502,10 +433,10 @@ class MockInterviewWindow(QMainWindow):
     # -- export and shutdown -------------------------------------------------------------
 
     def export_to(self, path: str) -> None:
-        session = self.store.mock_session(self.interview.session_id)
+        session = self.store.mocks.session(self.interview.session_id)
         assert session is not None
         with open(path, "w", encoding="utf-8") as f:
-            f.write(export_markdown(session, self.store.mock_turns(self.interview.session_id)))
+            f.write(export_markdown(session, self.store.mocks.turns(self.interview.session_id)))
 
     def export_dialog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Export mock interview", "mock-interview.md", "Markdown (*.md)")
@@ -515,7 +446,7 @@ class MockInterviewWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # Stop, then wait; the session is saved as interrupted if it was not finished.
-        if self.state != "finished":
+        if self.state != MockState.FINISHED:
             self.interview.finish(interrupted=True)
         if self.host is not None:
             self.host.shutdown()

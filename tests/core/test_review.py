@@ -20,20 +20,20 @@ class Clock:
 def test_score_records_seconds_and_moves_on_then_undo(tmp_path: Path) -> None:
     write_topic(tmp_path / "bank", "t", [{"qid": "q1"}, {"qid": "q2"}])
     store = Store.open(tmp_path / "s.sqlite3")
-    store.sync_bank([tmp_path / "bank"])
+    store.bank.sync([tmp_path / "bank"])
     clock = Clock()
     session = StudySession(store, clock)
-    session.set_items(store.list_questions())
+    session.set_items(store.questions.list())
     assert session.current.qid == "q1" and not session.revealed
     clock.now += 42.0
     session.reveal()
     step = session.score("ok")
     assert step is not None and step.qid == "q1"
     assert session.current.qid == "q2" and not session.revealed
-    assert [(r.score, r.seconds, r.source) for r in store.reviews("q1")] == [("ok", 42.0, "self")]
+    assert [(r.score, r.seconds, r.source) for r in store.reviews.all("q1")] == [("ok", 42.0, "self")]
     assert session.items[0].last_score == "ok"
     undone = session.undo()
-    assert undone == step and session.current.qid == "q1" and store.reviews("q1") == []
+    assert undone == step and session.current.qid == "q1" and store.reviews.all("q1") == []
     assert session.items[0].last_score is None and not session.can_undo
     store.close()
 
@@ -41,9 +41,9 @@ def test_score_records_seconds_and_moves_on_then_undo(tmp_path: Path) -> None:
 def test_scoring_the_last_question_stays_on_it(tmp_path: Path) -> None:
     write_topic(tmp_path / "bank", "t", [{"qid": "only"}])
     store = Store.open(tmp_path / "s.sqlite3")
-    store.sync_bank([tmp_path / "bank"])
+    store.bank.sync([tmp_path / "bank"])
     session = StudySession(store, Clock())
-    session.set_items(store.list_questions())
+    session.set_items(store.questions.list())
     session.score("strong")
     assert session.current.qid == "only" and session.revealed
     assert session.next() is False
@@ -53,9 +53,9 @@ def test_scoring_the_last_question_stays_on_it(tmp_path: Path) -> None:
 def test_set_items_keeps_the_current_question(tmp_path: Path) -> None:
     write_topic(tmp_path / "bank", "t", [{"qid": "x1"}, {"qid": "x2"}, {"qid": "x3"}])
     store = Store.open(tmp_path / "s.sqlite3")
-    store.sync_bank([tmp_path / "bank"])
+    store.bank.sync([tmp_path / "bank"])
     session = StudySession(store, Clock())
-    session.set_items(store.list_questions(), keep_qid="x3")
+    session.set_items(store.questions.list(), keep_qid="x3")
     assert session.index == 2
     session.set_items([], keep_qid="x3")
     assert session.current is None and session.score("ok") is None

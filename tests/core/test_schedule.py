@@ -30,7 +30,7 @@ def store(tmp_path: Path) -> Store:
     )
     write_topic(tmp_path / "bank", "beta", [{"qid": f"b{i}"} for i in range(4)], order=2)
     s = Store.open(tmp_path / "s.sqlite3")
-    s.sync_bank([tmp_path / "bank"])
+    s.bank.sync([tmp_path / "bank"])
     yield s
     s.close()
 
@@ -43,9 +43,9 @@ def test_rubric_tiers_map_to_fsrs_ratings(store: Store) -> None:
         ("a2", "strong", Rating.Good),
         ("a3", "easy", Rating.Easy),
     ):
-        store.record_review(qid, score, at=at(0))
+        store.reviews.record(qid, score, at=at(0))
         expected, _ = direct.review_card(Card(card_id=1), rating, datetime.fromtimestamp(at(0)).astimezone())
-        card = store.card(qid)
+        card = store.sched.card(qid)
         assert card is not None
         assert card.stability == pytest.approx(expected.stability) and card.due == pytest.approx(
             expected.due.timestamp()
@@ -53,51 +53,51 @@ def test_rubric_tiers_map_to_fsrs_ratings(store: Store) -> None:
 
 
 def test_due_queue_over_months_and_the_daily_new_limit(store: Store) -> None:
-    store.set_study_config(StudyConfig(new_per_day=3))
+    store.sched.set_config(StudyConfig(new_per_day=3))
     # Three months of history on a1 and a2, one review of b0 long ago.
     for d, score in ((0, "strong"), (1, "strong"), (4, "strong"), (15, "strong"), (60, "strong")):
-        store.record_review("a1", score, at=at(d))
+        store.reviews.record("a1", score, at=at(d))
     for d, score in ((0, "weak"), (0.01, "weak"), (1, "ok"), (3, "weak")):
-        store.record_review("a2", score, at=at(d))
-    store.record_review("b0", "ok", at=at(2))
+        store.reviews.record("a2", score, at=at(d))
+    store.reviews.record("b0", "ok", at=at(2))
     now = at(90)
-    cards = {q: store.card(q) for q in ("a1", "a2", "b0")}
-    due_ids = [q.qid for q in store.due_questions(now) if cards.get(q.qid)]
+    cards = {q: store.sched.card(q) for q in ("a1", "a2", "b0")}
+    due_ids = [q.qid for q in store.sched.due(now) if cards.get(q.qid)]
     assert due_ids == sorted((q for q, c in cards.items() if c and c.due <= now), key=lambda q: cards[q].due)  # type: ignore[union-attr]
     assert "a2" in due_ids and "b0" in due_ids  # struggled or reviewed once long ago: due again
     # New questions: today's allowance of three, in bank order.
-    queue = store.due_questions(now)
+    queue = store.sched.due(now)
     new = [q.qid for q in queue if q.qid not in cards]
     assert new == ["a0", "a3", "a4"]
-    store.record_review("a0", "ok", at=now + 60)
-    store.record_review("a3", "strong", at=now + 120)
-    assert [q.qid for q in store.due_questions(now + 180) if q.qid not in cards and q.qid not in ("a0", "a3")] == ["a4"]
-    assert store.due_counts(now + 180)[1] == 1
-    assert [q.qid for q in store.due_questions(now + 180, topic_id="beta")] == ["b0", "b1"]
+    store.reviews.record("a0", "ok", at=now + 60)
+    store.reviews.record("a3", "strong", at=now + 120)
+    assert [q.qid for q in store.sched.due(now + 180) if q.qid not in cards and q.qid not in ("a0", "a3")] == ["a4"]
+    assert store.sched.due_counts(now + 180)[1] == 1
+    assert [q.qid for q in store.sched.due(now + 180, topic_id="beta")] == ["b0", "b1"]
 
 
 def test_rebuild_gives_the_same_state(store: Store) -> None:
     for i, (qid, score) in enumerate(
         [("a1", "strong"), ("a2", "weak"), ("a1", "ok"), ("b3", "easy"), ("a2", "strong")] * 6
     ):
-        store.record_review(qid, score, at=at(i * 3.5))
-    undone = store.record_review("b1", "weak", at=at(40))
-    store.undo_review(undone)
-    before = store.db.execute_sql("SELECT * FROM card_state ORDER BY qid").fetchall()
-    activity = store.db.execute_sql("SELECT * FROM activity ORDER BY day").fetchall()
-    progress = store.db.execute_sql("SELECT * FROM progress ORDER BY qid").fetchall()
-    store.rebuild_schedule()
-    assert store.db.execute_sql("SELECT * FROM card_state ORDER BY qid").fetchall() == before
-    assert store.db.execute_sql("SELECT * FROM activity ORDER BY day").fetchall() == activity
-    assert store.db.execute_sql("SELECT * FROM progress ORDER BY qid").fetchall() == progress
-    assert store.card("b1") is None
+        store.reviews.record(qid, score, at=at(i * 3.5))
+    undone = store.reviews.record("b1", "weak", at=at(40))
+    store.reviews.undo(undone)
+    before = store._db.execute_sql("SELECT * FROM card_state ORDER BY qid").fetchall()
+    activity = store._db.execute_sql("SELECT * FROM activity ORDER BY day").fetchall()
+    progress = store._db.execute_sql("SELECT * FROM progress ORDER BY qid").fetchall()
+    store.sched.rebuild()
+    assert store._db.execute_sql("SELECT * FROM card_state ORDER BY qid").fetchall() == before
+    assert store._db.execute_sql("SELECT * FROM activity ORDER BY day").fetchall() == activity
+    assert store._db.execute_sql("SELECT * FROM progress ORDER BY qid").fetchall() == progress
+    assert store.sched.card("b1") is None
 
 
 def test_readiness_matches_a_hand_computation(store: Store) -> None:
     # One Good review of a0 on day 0. FSRS-6 default parameters: initial stability for Good is w2 = 2.3065,
     # decay = -w20 = -0.1542, factor = 0.9 ** (1 / decay) - 1. Ten whole days later:
-    store.set_study_config(StudyConfig(interview_date=(START + timedelta(days=10)).date()))
-    store.record_review("a0", "strong", at=at(0))
+    store.sched.set_config(StudyConfig(interview_date=(START + timedelta(days=10)).date()))
+    store.reviews.record("a0", "strong", at=at(0))
     decay = -0.1542
     factor = 0.9 ** (1 / decay) - 1
     expected = (1 + factor * 10 / 2.3065) ** decay  # factor = 0.9805, so 5.251 ** -0.1542 = 0.7744
@@ -111,16 +111,16 @@ def test_readiness_matches_a_hand_computation(store: Store) -> None:
     beginner = next(r for r in d.by_level if r.level == "beginner")
     assert beginner.seen == 1 and beginner.readiness == pytest.approx(expected)
     # The schedule respects the interview: nothing is scheduled after it.
-    card = store.card("a0")
+    card = store.sched.card("a0")
     assert card is not None and card.due <= at(10) + 86400
 
 
 def test_dashboard_activity_scores_calibration_and_forecast(store: Store) -> None:
-    store.record_review("a0", "strong", at=at(0))
-    store.record_review("a0", "weak", source="mock", at=at(0, 1))
-    store.record_review("a1", "ok", at=at(1))
-    store.record_review("a1", "ok", source="mock", at=at(1, 1))
-    store.record_review("b0", "easy", at=at(2))
+    store.reviews.record("a0", "strong", at=at(0))
+    store.reviews.record("a0", "weak", source="mock", at=at(0, 1))
+    store.reviews.record("a1", "ok", at=at(1))
+    store.reviews.record("a1", "ok", source="mock", at=at(1, 1))
+    store.reviews.record("b0", "easy", at=at(2))
     d = dashboard.build(store, now=(START + timedelta(days=2, hours=2)).astimezone())
     assert d.activity == {local_day(at(0)): 2, local_day(at(1)): 2, local_day(at(2)): 1}
     assert d.streak == 3
@@ -135,6 +135,6 @@ def test_dashboard_activity_scores_calibration_and_forecast(store: Store) -> Non
 
 def test_settings_are_validated_and_kept(store: Store) -> None:
     with pytest.raises(ValueError):
-        store.set_study_config(StudyConfig(desired_retention=1.5))
-    store.set_study_config(StudyConfig(desired_retention=0.85, new_per_day=7, interview_date=date(2027, 1, 15)))
-    assert store.study_config() == StudyConfig(0.85, 7, date(2027, 1, 15))
+        store.sched.set_config(StudyConfig(desired_retention=1.5))
+    store.sched.set_config(StudyConfig(desired_retention=0.85, new_per_day=7, interview_date=date(2027, 1, 15)))
+    assert store.sched.config() == StudyConfig(0.85, 7, date(2027, 1, 15))

@@ -16,14 +16,14 @@ from tests.simulator.fake_anthropic import GOOD_GRADE
 def make_store(tmp_path: Path, n: int = 6) -> Store:
     write_topic(tmp_path / "bank", "t", [{"qid": f"q{i}"} for i in range(n)])
     store = Store.open(tmp_path / "s.sqlite3")
-    store.sync_bank([tmp_path / "bank"])
+    store.bank.sync([tmp_path / "bank"])
     return store
 
 
 def test_draw_favours_unreviewed_and_weak_questions(tmp_path: Path) -> None:
     store = make_store(tmp_path, 3)
-    store.record_review("q0", "strong")
-    store.record_review("q1", "weak")  # q2 unreviewed
+    store.reviews.record("q0", "strong")
+    store.reviews.record("q1", "weak")  # q2 unreviewed
     rng = random.Random(1)
     firsts = Counter(pick_questions(store, MockConfig(count=1), rng)[0].id for _ in range(3000))
     # Weights 1 : 3 : 3, so q0 comes first about 1/7 of the time.
@@ -35,7 +35,7 @@ def test_draw_favours_unreviewed_and_weak_questions(tmp_path: Path) -> None:
 
 def test_turns_grades_review_log_and_export(tmp_path: Path) -> None:
     store = make_store(tmp_path, 2)
-    questions = [store.get_question("q0"), store.get_question("q1")]
+    questions = [store.questions.get("q0"), store.questions.get("q1")]
     config = MockConfig(count=2, model="claude-sonnet-5-5", follow_up_rounds=1)
     interview = MockInterview(store, config, [q for q in questions if q], {"t": "Topic T"})
     interview.record_question("Tell me about q0.")
@@ -53,13 +53,13 @@ def test_turns_grades_review_log_and_export(tmp_path: Path) -> None:
     assert interview.done
     summary = interview.finish()
     # Only the bank question's grade goes into the review log, as "mock".
-    assert [(r.qid, r.score, r.source, r.seconds) for r in store.reviews()] == [("q0", "ok", "mock", 42.0)]
+    assert [(r.qid, r.score, r.source, r.seconds) for r in store.reviews.all()] == [("q0", "ok", "mock", 42.0)]
     assert [q["tier"] for q in summary["questions"]] == ["ok", None]  # type: ignore[index]
     assert summary["gaps"] == ["how model capacity moves the balance"]
     assert summary["revisit"] == ["Topic T"]
-    session = store.mock_session(interview.session_id)
+    session = store.mocks.session(interview.session_id)
     assert session is not None and session.status == "completed" and session.model == "claude-sonnet-5-5"
-    text = export_markdown(session, store.mock_turns(interview.session_id))
+    text = export_markdown(session, store.mocks.turns(interview.session_id))
     for expected in (
         "Tell me about q0.",
         "My answer about q0. ",
@@ -75,11 +75,11 @@ def test_turns_grades_review_log_and_export(tmp_path: Path) -> None:
 
 def test_interrupted_session_keeps_its_transcript(tmp_path: Path) -> None:
     store = make_store(tmp_path, 2)
-    interview = MockInterview(store, MockConfig(count=2, offline=True), [store.get_question("q0")], {})  # type: ignore[list-item]
+    interview = MockInterview(store, MockConfig(count=2, offline=True), [store.questions.get("q0")], {})  # type: ignore[list-item]
     interview.record_question("What is q0?")
     interview.save_answer("half an answer", seconds=5)
     interview.finish(interrupted=True)
-    session = store.mock_session(interview.session_id)
+    session = store.mocks.session(interview.session_id)
     assert session is not None and session.status == "interrupted" and session.mode == "offline"
-    assert [t.kind for t in store.mock_turns(interview.session_id)] == ["question", "answer"]
+    assert [t.kind for t in store.mocks.turns(interview.session_id)] == ["question", "answer"]
     store.close()

@@ -38,12 +38,12 @@ def test_due_queue_in_the_sidebar_with_daily_new_limit(qtbot: QtBot, data_dir: P
     assert len(first_three) == 3
     qtbot.keyClick(window.question_list, Qt.Key.Key_4)  # Easy
     qtbot.keyClick(window.question_list, Qt.Key.Key_1)  # Weak
-    assert [(r.qid, r.score) for r in store.reviews()] == [(first_three[0], "easy"), (first_three[1], "weak")]
-    assert store.card(first_three[0]) is not None
+    assert [(r.qid, r.score) for r in store.reviews.all()] == [(first_three[0], "easy"), (first_three[1], "weak")]
+    assert store.sched.card(first_three[0]) is not None
     assert window.sidebar.item(0).text().endswith("1 new")
     assert "due" in window.progress_label.text()
     # Within a topic: the status filter's "Due now".
-    window.sidebar.select_topic(window.store.topics()[0].id)  # type: ignore[union-attr]
+    window.sidebar.select_topic(window.store.questions.topics()[0].id)  # type: ignore[union-attr]
     window.status_filter.setCurrentIndex(window.status_filter.findData("due"))
     assert window.list_model.rowCount() <= 3
 
@@ -58,7 +58,7 @@ def test_study_settings_dialog_sets_the_interview_date(qtbot: QtBot, data_dir: P
     dialog.date.setDate(date.today() + timedelta(days=14))
     dialog.accept()
     assert window.store is not None
-    assert window.store.study_config() == StudyConfig(0.85, 11, date.today() + timedelta(days=14))
+    assert window.store.sched.config() == StudyConfig(0.85, 11, date.today() + timedelta(days=14))
 
 
 def test_dashboard_shows_the_same_numbers_as_the_core(qtbot: QtBot, data_dir: Path) -> None:
@@ -96,14 +96,14 @@ def test_stats_prints_readiness_and_rebuild_works(data_dir: Path, capsys) -> Non
     from desktop_app.app import open_synced_store
 
     store, _ = open_synced_store(data_dir)
-    qid = store.list_questions()[0].qid
-    store.record_review(qid, "strong")
-    before = store.card(qid)
+    qid = store.questions.list()[0].qid
+    store.reviews.record(qid, "strong")
+    before = store.sched.card(qid)
     store.close()
     assert main(["rebuild-schedule", "--data-dir", str(data_dir)]) == 0
     assert "Rebuilt the schedule from 1 reviews" in capsys.readouterr().out
     store, _ = open_synced_store(data_dir)
-    assert store.card(qid) == before
+    assert store.sched.card(qid) == before
     store.close()
     assert main(["stats", "--data-dir", str(data_dir)]) == 0
     out = capsys.readouterr().out

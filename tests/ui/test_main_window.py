@@ -64,7 +64,7 @@ def test_object_names_and_accessible_names(qtbot: QtBot, data_dir: Path) -> None
 
 def test_keyboard_review_flow_records_scores(qtbot: QtBot, data_dir: Path) -> None:
     window = open_window(qtbot, data_dir)
-    total = window.store.progress_counts()[1]
+    total = window.store.questions.progress_counts()[1]
     assert f"0 / {total} reviewed" in progress(window)
     first = current_qid(window)
     assert not window.question_view.answer_visible
@@ -75,12 +75,12 @@ def test_keyboard_review_flow_records_scores(qtbot: QtBot, data_dir: Path) -> No
     assert current_qid(window) == first
     key(qtbot, window, Qt.Key.Key_Space)
     assert window.question_view.answer_visible
-    answer = window.store.get_question(first).answer
+    answer = window.store.questions.get(first).answer
     assert answer.split()[0] in window.question_view.toPlainText()
     key(qtbot, window, Qt.Key.Key_3)  # Strong, then next
     assert current_qid(window) == second and not window.question_view.answer_visible
     key(qtbot, window, Qt.Key.Key_1)  # Weak
-    assert [(r.qid, r.score, r.source) for r in window.store.reviews()] == [
+    assert [(r.qid, r.score, r.source) for r in window.store.reviews.all()] == [
         (first, "strong", "self"),
         (second, "weak", "self"),
     ]
@@ -90,7 +90,7 @@ def test_keyboard_review_flow_records_scores(qtbot: QtBot, data_dir: Path) -> No
     assert f"2 / {total} reviewed" in sidebar_all
     key(qtbot, window, Qt.Key.Key_U)  # undo the Weak
     assert current_qid(window) == second
-    assert [r.qid for r in window.store.reviews()] == [first]
+    assert [r.qid for r in window.store.reviews.all()] == [first]
     assert f"1 / {total} reviewed" in progress(window)
 
 
@@ -98,7 +98,7 @@ def test_score_buttons_record_too(qtbot: QtBot, data_dir: Path) -> None:
     window = open_window(qtbot, data_dir)
     first = current_qid(window)
     qtbot.mouseClick(window.rubric_panel.findChild(QPushButton, "scoreOk"), Qt.MouseButton.LeftButton)
-    assert window.store.last_review(first).score == "ok"
+    assert window.store.reviews.last(first).score == "ok"
 
 
 def test_search_box_takes_letters_and_escape_returns(qtbot: QtBot, data_dir: Path) -> None:
@@ -110,14 +110,14 @@ def test_search_box_takes_letters_and_escape_returns(qtbot: QtBot, data_dir: Pat
     qtbot.keyClicks(search, "gradient j")  # J is "next" elsewhere; here it is just a letter
     assert search.text() == "gradient j"
     qtbot.keyClicks(search, "\b\b")
-    assert window.store.reviews() == []
+    assert window.store.reviews.all() == []
     results = [window.list_model.item(i).qid for i in range(window.list_model.rowCount())]
     assert results and all(
         "gradient"
-        in window.store.get_question(q).question.lower()
-        + window.store.get_question(q).answer.lower()
-        + " ".join(window.store.get_question(q).follow_ups).lower()
-        + " ".join(window.store.get_question(q).tags)
+        in window.store.questions.get(q).question.lower()
+        + window.store.questions.get(q).answer.lower()
+        + " ".join(window.store.questions.get(q).follow_ups).lower()
+        + " ".join(window.store.questions.get(q).tags)
         for q in results
     )
     # The question shown is always one of the matches (kept while it still matches, else the best one).
@@ -133,7 +133,7 @@ def test_level_and_status_filters_and_bookmarks(qtbot: QtBot, data_dir: Path) ->
     window = open_window(qtbot, data_dir)
     key(qtbot, window, Qt.Key.Key_B)
     bookmarked = current_qid(window)
-    assert window.store.is_bookmarked(bookmarked)
+    assert window.store.notes.is_bookmarked(bookmarked)
     window.status_filter.setCurrentIndex(window.status_filter.findData("bookmarked"))
     assert [window.list_model.item(i).qid for i in range(window.list_model.rowCount())] == [bookmarked]
     window.status_filter.setCurrentIndex(window.status_filter.findData("all"))
@@ -144,7 +144,7 @@ def test_level_and_status_filters_and_bookmarks(qtbot: QtBot, data_dir: Path) ->
 
 def test_topic_sidebar_filters_the_list(qtbot: QtBot, data_dir: Path) -> None:
     window = open_window(qtbot, data_dir)
-    topic = window.store.topics()[1]
+    topic = window.store.questions.topics()[1]
     window.sidebar.select_topic(topic.id)
     assert window.list_model.rowCount() == topic.total
     assert {window.list_model.item(i).topic_id for i in range(window.list_model.rowCount())} == {topic.id}
@@ -187,10 +187,10 @@ def test_note_is_saved_and_escape_leaves_the_editor(qtbot: QtBot, data_dir: Path
     key(qtbot, window, Qt.Key.Key_N)
     assert QApplication.focusWidget() is window.rubric_panel.note_edit
     qtbot.keyClicks(window.rubric_panel.note_edit, "jk 123 watch the bias term")
-    assert window.store.reviews() == []  # the digit and letter keys typed text, they did not score
+    assert window.store.reviews.all() == []  # the digit and letter keys typed text, they did not score
     key(qtbot, window, Qt.Key.Key_Escape)
     assert QApplication.focusWidget() is window.question_list
-    assert window.store.note(qid) == "jk 123 watch the bias term"
+    assert window.store.notes.note(qid) == "jk 123 watch the bias term"
 
 
 def test_theme_cycle_and_zoom(qtbot: QtBot, data_dir: Path) -> None:
@@ -253,5 +253,5 @@ def test_store_is_a_real_file_in_the_data_dir(qtbot: QtBot, data_dir: Path) -> N
     window.close()
     window.store.close()
     store = Store.open(data_dir / "mlprep.sqlite3")
-    assert [r.score for r in store.reviews()] == ["ok"]
+    assert [r.score for r in store.reviews.all()] == ["ok"]
     store.close()

@@ -83,9 +83,9 @@ def test_full_session_with_claude_end_to_end(qtbot: QtBot, data_dir: Path, fake:
 
     store = window.store
     assert store is not None
-    mock_reviews = [(r.qid, r.score) for r in store.reviews() if r.source == "mock"]
+    mock_reviews = [(r.qid, r.score) for r in store.reviews.all() if r.source == "mock"]
     assert mock_reviews == [(first, "ok"), (second, "strong")]
-    session = store.mock_session(mock.interview.session_id)
+    session = store.mocks.session(mock.interview.session_id)
     assert session is not None and session.status == "interrupted"  # ended before the last follow-up
     assert session.input_tokens == 5 * 120 and session.output_tokens == 5 * 40 and session.cost_usd > 0
     assert "tokens" in mock.usage_label.text() and "$" in mock.usage_label.text()
@@ -147,16 +147,16 @@ def test_each_fault_keeps_the_answer_and_retry_resends_it(
     assert mock.fault_bar.isVisible() and mock.retry_button.isEnabled()
     store = window.store
     assert store is not None
-    answers = [t.text for t in store.mock_turns(mock.interview.session_id) if t.kind == "answer"]
+    answers = [t.text for t in store.mocks.turns(mock.interview.session_id) if t.kind == "answer"]
     assert answers == ["My carefully typed answer."]  # saved before it was sent
-    assert not [r for r in store.reviews() if r.source == "mock"]  # nothing guessed
+    assert not [r for r in store.reviews.all() if r.source == "mock"]  # nothing guessed
     fake.default = None
     fake.push(Script("tool", tool_input=STRONG))
     requests_before = len(fake.requests)
     qtbot.mouseClick(mock.retry_button, Qt.MouseButton.LeftButton)
     wait_state(qtbot, mock, "finished")
     assert "My carefully typed answer." in fake.requests[requests_before]["messages"][0]["content"]
-    assert [r.source for r in store.reviews()] == ["mock"]
+    assert [r.source for r in store.reviews.all()] == ["mock"]
 
 
 def test_no_key_says_what_to_do_and_the_session_can_still_end(
@@ -170,7 +170,7 @@ def test_no_key_says_what_to_do_and_the_session_can_still_end(
     assert fake.requests == []
     mock.end_session()
     assert mock.state == "finished"
-    assert window.store is not None and window.store.mock_session(mock.interview.session_id).status == "interrupted"  # type: ignore[union-attr]
+    assert window.store is not None and window.store.mocks.session(mock.interview.session_id).status == "interrupted"  # type: ignore[union-attr]
 
 
 def test_network_down_is_reported(qtbot: QtBot, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -182,7 +182,9 @@ def test_network_down_is_reported(qtbot: QtBot, data_dir: Path, monkeypatch: pyt
     assert "Could not reach the API" in mock.fault_label.text()
 
 
-def test_stop_mid_stream_keeps_the_text_and_ends_the_reply_at_once(qtbot: QtBot, data_dir: Path, fake: FakeAnthropic) -> None:
+def test_stop_mid_stream_keeps_the_text_and_ends_the_reply_at_once(
+    qtbot: QtBot, data_dir: Path, fake: FakeAnthropic
+) -> None:
     window = main_window(qtbot, data_dir)
     words = " ".join(f"word{i}" for i in range(500))
     fake.push(Script("text", text=words, delay=0.02))
@@ -213,7 +215,7 @@ def test_closing_mid_stream_ends_cleanly_and_saves_as_interrupted(
     assert time.perf_counter() - started < 3.0  # the stream would run 10 s more; margin for a loaded machine
     assert host.worker_thread.isFinished()
     assert window.store is not None
-    assert window.store.mock_session(mock.interview.session_id).status == "interrupted"  # type: ignore[union-attr]
+    assert window.store.mocks.session(mock.interview.session_id).status == "interrupted"  # type: ignore[union-attr]
 
 
 def test_quitting_the_app_mid_stream_stops_every_session(qtbot: QtBot, data_dir: Path, fake: FakeAnthropic) -> None:
@@ -224,7 +226,7 @@ def test_quitting_the_app_mid_stream_stops_every_session(qtbot: QtBot, data_dir:
     window.quit()  # Ctrl+Q
     assert mock.host is not None and mock.host.worker_thread.isFinished()
     assert window.store is not None
-    assert window.store.mock_session(mock.interview.session_id).status == "interrupted"  # type: ignore[union-attr]
+    assert window.store.mocks.session(mock.interview.session_id).status == "interrupted"  # type: ignore[union-attr]
 
 
 def test_offline_self_graded_mock(qtbot: QtBot, data_dir: Path) -> None:
@@ -245,11 +247,11 @@ def test_offline_self_graded_mock(qtbot: QtBot, data_dir: Path) -> None:
     qtbot.mouseClick(mock.findChild(QPushButton, "selfScoreWeak"), Qt.MouseButton.LeftButton)
     assert mock.state == "finished"
     assert window.store is not None
-    assert [(r.qid, r.score, r.source) for r in window.store.reviews()] == [
+    assert [(r.qid, r.score, r.source) for r in window.store.reviews.all()] == [
         (first.id, "strong", "self"),
         (mock.interview.questions[1].id, "weak", "self"),
     ]
-    session = window.store.mock_session(mock.interview.session_id)
+    session = window.store.mocks.session(mock.interview.session_id)
     assert session is not None and session.mode == "offline" and session.status == "completed"
     assert "STRONG" in mock.summary_view.toPlainText() and "WEAK" in mock.summary_view.toPlainText()
 
