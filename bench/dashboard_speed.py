@@ -97,7 +97,8 @@ def main() -> None:
     app.processEvents()
     print(f"Due queue: {window.list_model.rowCount():,} questions")
     scores = [
-        timed_ms(lambda i=i: (window.score(("weak", "ok", "strong")[i % 3]), app.processEvents())) for i in range(200)
+        timed_ms(lambda i=i: (window.study.score(("weak", "ok", "strong")[i % 3]), app.processEvents()))
+        for i in range(200)
     ]
     print(
         f"score a due question (+ next, rendered): p50 {percentile(scores, 50):.2f} ms, p99 {percentile(scores, 99):.2f} ms "

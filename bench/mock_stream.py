@@ -71,7 +71,7 @@ def main() -> None:
 
         # Warm-up: the first request imports the SDK in the worker thread.
         fake.push(Script("text", text="warm up"), Script("text", text=words, delay=0.02))
-        mock = window.begin_mock(MockConfig(count=2, model="claude-sonnet-5-5", follow_up_rounds=0))
+        mock = window.mocks.begin_mock(MockConfig(count=2, model="claude-sonnet-5-5", follow_up_rounds=0))
         probe.run(app, lambda: mock.state == "answering")
         mock.interview.next_question()  # move on without answering: the next ask is the measured stream
         shown: list[float] = []

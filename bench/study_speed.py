@@ -102,7 +102,11 @@ def main() -> None:
     for i in range(400):
         steps.append(
             timed_ms(
-                lambda i=i: (window.next_question(), window.toggle_reveal() if i % 2 else None, app.processEvents())
+                lambda i=i: (
+                    window.study.next_question(),
+                    window.study.toggle_reveal() if i % 2 else None,
+                    app.processEvents(),
+                )
             )
         )
     print(
@@ -112,7 +116,7 @@ def main() -> None:
 
     scores: list[float] = []
     for i in range(200):
-        scores.append(timed_ms(lambda i=i: (window.score(("weak", "ok", "strong")[i % 3]), app.processEvents())))
+        scores.append(timed_ms(lambda i=i: (window.study.score(("weak", "ok", "strong")[i % 3]), app.processEvents())))
     print(
         f"score + next (writes the review log): p50 {percentile(scores, 50):.2f} ms, p99 {percentile(scores, 99):.2f} ms"
     )

@@ -7,22 +7,15 @@ or in a table beside it.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QHelpEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
-    QDateEdit,
-    QDialog,
-    QDialogButtonBox,
-    QDoubleSpinBox,
-    QFormLayout,
     QGridLayout,
     QGroupBox,
     QLabel,
     QMainWindow,
     QScrollArea,
-    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QToolTip,
@@ -31,11 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.dashboard import Dashboard, ReadinessRow, day_label
-from desktop_app.core.schedule import StudyConfig
 from desktop_app.core.vocab import SCORES
-
-if TYPE_CHECKING:
-    from desktop_app.core.store import Store
 
 SCORE_COLORS = {"weak": "#d0443e", "ok": "#d19a1c", "strong": "#2e9d4f", "easy": "#2f7fd3"}
 
@@ -249,48 +238,6 @@ class DashboardWindow(QMainWindow):
         return box
 
 
-class StudySettingsDialog(QDialog):
-    """Desired retention, new questions per day, and the interview date the schedule and readiness aim at."""
-
-    def __init__(self, config: StudyConfig, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setObjectName("studySettingsDialog")
-        self.setWindowTitle("Study settings")
-        form = QFormLayout(self)
-        self.retention = QDoubleSpinBox(
-            minimum=0.70, maximum=0.99, singleStep=0.01, decimals=2, value=config.desired_retention
-        )
-        self.retention.setObjectName("retentionSpin")
-        form.addRow("Desired retention", self.retention)
-        self.new_per_day = QSpinBox(minimum=0, maximum=1000, value=config.new_per_day)
-        self.new_per_day.setObjectName("newPerDaySpin")
-        form.addRow("New questions per day", self.new_per_day)
-        self.has_date = QGroupBox("I have an interview on")
-        self.has_date.setCheckable(True)
-        self.has_date.setChecked(config.interview_date is not None)
-        inner = QVBoxLayout(self.has_date)
-        self.date = QDateEdit()
-        self.date.setCalendarPopup(True)
-        self.date.setObjectName("interviewDate")
-        self.date.setDate(config.interview_date or date.today() + timedelta(days=21))  # type: ignore[arg-type]
-        inner.addWidget(self.date)
-        form.addRow(self.has_date)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-
-    def config(self) -> StudyConfig:
-        return StudyConfig(
-            desired_retention=round(self.retention.value(), 2),
-            new_per_day=self.new_per_day.value(),
-            interview_date=self.date.date().toPython() if self.has_date.isChecked() else None,  # type: ignore[arg-type]
-        )
-
-
-def open_dashboard(store: Store, parent: QWidget | None = None) -> DashboardWindow:
-    from desktop_app.core import dashboard
-
-    data = dashboard.build(store)
+def dashboard_window(data: Dashboard, parent: QWidget | None = None) -> DashboardWindow:
     titles = {row.topic_id: row.title for row in data.readiness}
     return DashboardWindow(data, titles, date.today(), parent)

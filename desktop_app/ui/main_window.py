@@ -1,55 +1,30 @@
-"""The main study window: sidebar, filters and search, question list, question view and rubric panel."""
+"""The main window: its frame, menus and toolbar, and the wiring of the parts that do the work.
+
+The study loop (ui/study.py), the mock-interview launcher (ui/mock_launcher.py) and the view preferences
+(ui/view_prefs.py) each own their actions; the shortcut table (ui/shortcuts.py) names which part carries
+each one, and the window binds every key and menu entry from that table.
+"""
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 # Only what the first paint needs is imported here; build() imports the rest once the window shows.
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QMainWindow
 
-from desktop_app.core.vocab import THEMES
-
 if TYPE_CHECKING:
-    from PySide6.QtCore import QModelIndex
     from PySide6.QtGui import QCloseEvent
 
     from desktop_app.core.bank import Problem
-    from desktop_app.core.review import StudySession
     from desktop_app.core.store import Store
     from desktop_app.simulator.keys import KeyStore
-    from desktop_app.simulator.session import MockConfig
     from desktop_app.ui.dialogs import HelpSheet
-    from desktop_app.ui.interviewer import WorkerHost
-    from desktop_app.ui.mock_window import MockInterviewWindow
+    from desktop_app.ui.mock_launcher import MockLauncher
+    from desktop_app.ui.study import StudyController
+    from desktop_app.ui.view_prefs import ViewPrefs
 
-_F = TypeVar("_F", bound=Callable[..., object])
-
-
-def _needs_store(method: _F) -> _F:
-    """Study actions do nothing until attach() has given the window its store."""
-
-    @functools.wraps(method)
-    def wrapper(self: MainWindow, *args: object, **kwargs: object) -> object:
-        if self.session is None:
-            return None
-        return method(self, *args, **kwargs)
-
-    return wrapper  # type: ignore[return-value]
-
-
-STATUS_CHOICES = (
-    ("all", "All questions"),
-    ("due", "Due now"),
-    ("unreviewed", "Unreviewed"),
-    ("weak_ok", "Weak or OK last time"),
-    ("bookmarked", "Bookmarked"),
-)
 CHECKPOINT_INTERVAL_MS = 20_000  # the WAL is folded into the database off the UI thread this often
-ZOOM_STEP = 1.1
-ZOOM_LIMIT = 8
 
 
 class MainWindow(QMainWindow):
@@ -60,23 +35,15 @@ class MainWindow(QMainWindow):
     def __init__(self, settings: QSettings, keys: KeyStore | None = None):
         super().__init__()
         self.keys = keys
-        self.mock_windows: list[MockInterviewWindow] = []
         self.store: Store | None = None
-        self.session: StudySession | None = None
+        self.study: StudyController | None = None
+        self.mocks: MockLauncher | None = None
+        self.view: ViewPrefs | None = None
         self.settings = settings
         self.bank_problems: list[Problem] = []
         self.setObjectName("mainWindow")
         self.setAccessibleName("MLPrep")
         self.setWindowTitle("MLPrep")
-        self.always_show = bool(settings.value("alwaysShow", False, type=bool))
-        self.zoom_steps = int(settings.value("zoom", 0, type=int))  # type: ignore[call-overload]
-        self.theme = str(settings.value("theme", "system"))
-        if self.theme not in THEMES:
-            self.theme = "system"
-        self._topic_titles: dict[str, str] = {}
-        self._topic_counts: dict[str, list[int]] = {}
-        self._note_qid: str | None = None
-        self._due: list[int] | None = None  # [due now, new left today], kept in step after each score
         self._help: HelpSheet | None = None
         self.built = False
         geometry = settings.value("geometry")
@@ -86,36 +53,46 @@ class MainWindow(QMainWindow):
             self.resize(1280, 800)
         self.statusBar().showMessage("Loading your questions…")
 
+    def owner(self, name: str) -> object | None:
+        """The object that carries a shortcut's action (see shortcuts.OWNERS); None until it exists."""
+        return {"window": self, "view": self.view, "study": self.study, "mocks": self.mocks}[name]
+
     def build(self) -> None:
         if self.built:
             return
         self.built = True
+        from desktop_app.ui.view_prefs import ViewPrefs
+
         self._build()
+        self.view = ViewPrefs(
+            self.settings,
+            lambda: (self.question_view, self.rubric_panel, self.question_list, self.sidebar),
+            self.statusBar().showMessage,
+            self,
+        )
+        self.view.themeChanged.connect(self._theme_changed)
         self._bind_shortcuts()
-        self._apply_theme()
-        self._apply_zoom()
+        self.view.apply_theme()
+        self.view.apply_zoom()
         self._restore_layout()
         self.statusBar().clearMessage()
-        from PySide6.QtGui import QGuiApplication
 
-        QGuiApplication.styleHints().colorSchemeChanged.connect(self._system_scheme_changed)
-
-    def _system_scheme_changed(self) -> None:
-        if self.theme == "system":
-            self._apply_theme()
-            if self.session is not None:
-                self._show_current()
+    def _theme_changed(self, dark: bool) -> None:
+        self.question_view.set_dark(dark)
+        if self.study is not None:
+            self.study.show_current()
 
     def attach(self, store: Store, bank_problems: list[Problem] | None = None) -> None:
         """Give the window its data; called once, right after the first paint in the app."""
-        from PySide6.QtCore import Qt
+        from PySide6.QtCore import Qt, QTimer
         from PySide6.QtWidgets import QPushButton
 
-        from desktop_app.core.review import StudySession
+        from desktop_app.ui import background
+        from desktop_app.ui.mock_launcher import MockLauncher
+        from desktop_app.ui.study import StudyController, StudyWidgets
 
         self.build()
         self.store = store
-        self.session = StudySession(store)
         self.bank_problems = list(bank_problems or [])
         self.bank_action.setEnabled(bool(self.bank_problems))
         if self.bank_problems:
@@ -124,23 +101,32 @@ class MainWindow(QMainWindow):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.clicked.connect(self.show_bank_problems)
             self.statusBar().addWidget(button)
-        self.sidebar.topicSelected.connect(lambda _t: self.refresh_list())
-        self.search_box.textChanged.connect(lambda _t: self.refresh_list())
-        self.level_filter.currentIndexChanged.connect(lambda _i: self._filter_changed())
-        self.status_filter.currentIndexChanged.connect(lambda _i: self._filter_changed())
-        self.question_list.selectionModel().currentChanged.connect(self._on_list_current)
-        self.rubric_panel.scored.connect(self.score)
-        self.rubric_panel.bookmarkToggled.connect(self._set_bookmark)
-        self.rubric_panel.noteEdited.connect(self._save_note)
-        from desktop_app.ui.sidebar import ALL_TOPICS
-
-        self.refresh_topics(current=str(self.settings.value("lastTopic", ALL_TOPICS)))
-        self.refresh_list(keep_qid=str(self.settings.value("lastQuestion", "")) or None)
-        self.question_list.setFocus()
-        from PySide6.QtCore import QTimer
-
+        widgets = StudyWidgets(
+            self.sidebar,
+            self.search_box,
+            self.level_filter,
+            self.status_filter,
+            self.list_model,
+            self.question_list,
+            self.question_view,
+            self.rubric_panel,
+            self.statusBar(),
+            self.progress_label,
+        )
+        self.study = StudyController(store, widgets, self.settings, self)
+        study = self.study
+        self.mocks = MockLauncher(
+            store,
+            self.keys,
+            self,
+            lambda: study.topic_titles,
+            self.sidebar.current_topic,
+            self.statusBar().showMessage,
+        )
+        self.mocks.finished.connect(study.after_schedule_change)
+        study.start()
         self._checkpoints = QTimer(self, interval=CHECKPOINT_INTERVAL_MS)
-        self._checkpoints.timeout.connect(store.checkpoint_in_background)
+        self._checkpoints.timeout.connect(lambda: background.run(self, lambda _job: store.checkpoint(), key="wal"))
         self._checkpoints.start()
 
     # -- construction --------------------------------------------------------------------
@@ -154,6 +140,7 @@ class MainWindow(QMainWindow):
         from desktop_app.ui.question_view import QuestionView
         from desktop_app.ui.rubric_panel import RubricPanel
         from desktop_app.ui.sidebar import TopicSidebar
+        from desktop_app.ui.study import STATUS_CHOICES
 
         self.sidebar = TopicSidebar()
         self.search_box = QLineEdit()
@@ -217,12 +204,16 @@ class MainWindow(QMainWindow):
         toolbar.setMovable(False)
         mock_action = toolbar.addAction("Mock interview (Ctrl+M)")
         mock_action.setObjectName("mockInterviewAction")
-        mock_action.triggered.connect(self.open_mock_setup)
+        mock_action.triggered.connect(lambda: self._call("mocks", "open_mock_setup"))
         history_action = toolbar.addAction("History")
-        history_action.triggered.connect(self.show_mock_history)
+        history_action.triggered.connect(lambda: self._call("mocks", "show_mock_history"))
         for action in toolbar.actions():
             toolbar.widgetForAction(action).setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.search_box.returnPressed.connect(self.back_to_list)
+
+    def _call(self, owner: str, action: str) -> None:
+        target = self.owner(owner)
+        if target is not None:
+            getattr(target, action)()
 
     def _build_menus(self) -> None:
         """Menus list the same actions as the shortcut table; the key shown is the table's first key."""
@@ -239,7 +230,7 @@ class MainWindow(QMainWindow):
                 menus[spec.group] = menu
             action = QAction(f"{spec.description}\t{native_key(spec.keys[0])}", self)
             action.setObjectName(f"action_{spec.action}")
-            action.triggered.connect(getattr(self, spec.action))
+            action.triggered.connect(lambda _c=False, o=spec.owner, a=spec.action: self._call(o, a))
             menu.addAction(action)  # type: ignore[attr-defined]
         self.bank_action = QAction("Problems in the question bank…", self)
         self.bank_action.triggered.connect(self.show_bank_problems)
@@ -253,7 +244,7 @@ class MainWindow(QMainWindow):
         from desktop_app.ui.shortcuts import bindings
 
         self.shortcuts: list[QShortcut] = []
-        for key, handler in bindings(self):
+        for key, handler in bindings(self.owner):
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
             shortcut.activated.connect(handler)
@@ -272,223 +263,7 @@ class MainWindow(QMainWindow):
             combo.setCurrentIndex(max(0, index))
             combo.blockSignals(False)
 
-    @property
-    def _db(self) -> Store:
-        assert self.store is not None, "attach() gives the window its store"
-        return self.store
-
-    @property
-    def _study(self) -> StudySession:
-        assert self.session is not None, "attach() gives the window its store"
-        return self.session
-
-    # -- data to widgets -----------------------------------------------------------------
-
-    @_needs_store
-    def refresh_topics(self, current: str | None = None) -> None:
-        topics = self._db.questions.topics()
-        self._topic_titles = {t.id: t.title for t in topics}
-        self._topic_counts = {t.id: [t.reviewed, t.total] for t in topics}
-        self.sidebar.set_topics(topics, current)
-        self._update_status()
-
-    @_needs_store
-    def refresh_list(self, keep_qid: str | None = None) -> None:
-        from desktop_app.ui.sidebar import DUE
-
-        current = self._study.current
-        keep = keep_qid or (current.qid if current else None)
-        topic = self.sidebar.current_topic()
-        level = self.level_filter.currentData() or None
-        status = self.status_filter.currentData()
-        if topic == DUE or status == "due":
-            items = self._db.sched.due(topic_id=None if topic == DUE else topic or None, level=level)
-            text = self.search_box.text().strip()
-            if text:
-                matching = {q.qid for q in self._db.questions.list(search=text)}
-                items = [q for q in items if q.qid in matching]
-        else:
-            items = self._db.questions.list(
-                topic_id=topic or None, level=level, status=status, search=self.search_box.text()
-            )
-        self._study.set_items(items, keep)
-        self.list_model.set_items(self._study.items)
-        self._show_current()
-
-    def _filter_changed(self) -> None:
-        self.refresh_list()
-        self.question_list.setFocus()
-
-    @_needs_store
-    def _show_current(self) -> None:
-        item = self._study.current
-        self._select_row(self._study.index)
-        question = self._db.questions.get(item.qid) if item else None
-        revealed = self._study.revealed or self.always_show
-        title = self._topic_titles.get(question.topic_id, question.topic_id) if question else ""
-        self.question_view.show_question(question, title, revealed)
-        self.rubric_panel.show_rubric(question.rubric if question else None, revealed)
-        if question is not None:
-            self.rubric_panel.show_last(
-                self._db.reviews.last(question.id, "self"), self._db.reviews.last(question.id, "mock")
-            )
-            self.rubric_panel.set_bookmarked(item.bookmarked if item else False)
-            self.rubric_panel.load_note(self._db.notes.note(question.id))
-            self._note_qid = question.id
-        else:
-            self.rubric_panel.show_last(None, None)
-            self.rubric_panel.load_note("")
-            self._note_qid = None
-
-    def _select_row(self, row: int) -> None:
-        from PySide6.QtCore import QItemSelectionModel, QModelIndex
-
-        selection = self.question_list.selectionModel()
-        index = self.list_model.index(row, 0) if row >= 0 else QModelIndex()
-        if selection.currentIndex() == index:
-            return
-        selection.blockSignals(True)
-        selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
-        selection.blockSignals(False)
-        self.question_list.viewport().update()
-        if index.isValid():
-            self.question_list.scrollTo(index)
-
-    def _on_list_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if current.isValid() and self._study.go_to(current.row()):
-            self._show_current()
-
-    def _update_status(self, recount_due: bool = True) -> None:
-        reviewed = sum(c[0] for c in self._topic_counts.values())
-        total = sum(c[1] for c in self._topic_counts.values())
-        streak = self._db.sched.streak()
-        days = "day" if streak == 1 else "days"
-        if recount_due or self._due is None:
-            self._due = list(self._db.sched.due_counts())
-        due, new = self._due
-        self.sidebar.set_due(due, new)
-        self.progress_label.setText(f"{reviewed} / {total} reviewed  ·  {due} due  ·  streak {streak} {days}")
-
-    # -- actions (named in the shortcut table) ------------------------------------------
-
-    @_needs_store
-    def next_question(self) -> None:
-        if self._study.next():
-            self._show_current()
-
-    @_needs_store
-    def previous_question(self) -> None:
-        if self._study.previous():
-            self._show_current()
-
-    @_needs_store
-    def toggle_reveal(self) -> None:
-        if self._study.current is None:
-            return
-        self._study.toggle_reveal()
-        self._show_current()
-
-    def score_weak(self) -> None:
-        self.score("weak")
-
-    def score_ok(self) -> None:
-        self.score("ok")
-
-    def score_strong(self) -> None:
-        self.score("strong")
-
-    def score_easy(self) -> None:
-        self.score("easy")
-
-    @_needs_store
-    def score(self, tier: str) -> None:
-        item = self._study.current
-        if item is None:
-            return
-        first_review = item.last_score is None
-        import time
-
-        card = self._db.sched.card(item.qid)
-        was_due = card is not None and card.due <= time.time()
-        step = self._study.score(tier)
-        if step is None:
-            return
-        self.list_model.update_row(step.index, self._study.items[step.index])
-        if self._due is not None:
-            # A scored card is never due again at once (FSRS's shortest step is a minute): count it out.
-            self._due[0] -= int(was_due)
-            self._due[1] = max(0, self._due[1] - int(card is None))
-        if first_review:
-            self._count_reviewed(item.topic_id, +1)
-        else:
-            self._update_status(recount_due=False)
-        self._show_current()
-        self.statusBar().showMessage(f"Scored {tier.upper()}. Press U to undo.", 3000)
-
-    @_needs_store
-    def undo_score(self) -> None:
-        before = {i.qid: i.last_score for i in self._study.items}
-        step = self._study.undo()
-        if step is None:
-            self.statusBar().showMessage("Nothing to undo.", 2000)
-            return
-        item = self._study.items[self._study.index]
-        self.list_model.update_row(self._study.index, item)
-        if before.get(step.qid) is not None and item.last_score is None:
-            self._count_reviewed(item.topic_id, -1)
-        self._show_current()
-        self.statusBar().showMessage("Score undone.", 2000)
-
-    def _count_reviewed(self, topic_id: str, delta: int) -> None:
-        # Counted here rather than re-queried: a GROUP BY over a large bank costs more than a keystroke.
-        if topic_id in self._topic_counts:
-            self._topic_counts[topic_id][0] += delta
-        self.sidebar.update_counts(self._topic_counts)
-        self._update_status(recount_due=delta < 0)
-
-    @_needs_store
-    def toggle_bookmark(self) -> None:
-        item = self._study.current
-        if item is not None:
-            self._set_bookmark(not item.bookmarked)
-
-    @_needs_store
-    def _set_bookmark(self, on: bool) -> None:
-        item = self._study.current
-        if item is None:
-            return
-        self._db.notes.set_bookmark(item.qid, on)
-        self._study.update_item(item.qid, bookmarked=on)
-        self.list_model.update_row(self._study.index, self._study.items[self._study.index])
-        self.rubric_panel.set_bookmarked(on)
-
-    def _save_note(self, text: str) -> None:
-        if self._note_qid is not None:
-            self._db.notes.set_note(self._note_qid, text)
-
-    @_needs_store
-    def edit_note(self) -> None:
-        if self._study.current is not None:
-            self.rubric_panel.note_edit.setFocus()
-
-    @_needs_store
-    def toggle_always_show(self) -> None:
-        self.always_show = not self.always_show
-        self._show_current()
-        self.statusBar().showMessage(
-            "Answers always shown." if self.always_show else "Study mode: answers hidden until revealed.", 2500
-        )
-
-    def focus_search(self) -> None:
-        self.search_box.setFocus()
-        self.search_box.selectAll()
-
-    def back_to_list(self) -> None:
-        self.rubric_panel.flush_note()
-        self.question_list.setFocus()
-
-    def cycle_level(self) -> None:
-        self.level_filter.setCurrentIndex((self.level_filter.currentIndex() + 1) % self.level_filter.count())
+    # -- window-level actions (named in the shortcut table) ------------------------------
 
     def show_help(self) -> None:
         from desktop_app.ui.dialogs import HelpSheet
@@ -503,157 +278,57 @@ class MainWindow(QMainWindow):
 
         ProblemsDialog(self.bank_problems, self).exec()
 
-    def zoom_in(self) -> None:
-        self._set_zoom(self.zoom_steps + 1)
-
-    def zoom_out(self) -> None:
-        self._set_zoom(self.zoom_steps - 1)
-
-    def zoom_reset(self) -> None:
-        self._set_zoom(0)
-
-    def _set_zoom(self, steps: int) -> None:
-        self.zoom_steps = max(-ZOOM_LIMIT, min(ZOOM_LIMIT, steps))
-        self._apply_zoom()
-
-    def _apply_zoom(self) -> None:
-        from PySide6.QtGui import QFont
-        from PySide6.QtWidgets import QApplication
-
-        base = QApplication.font().pointSizeF()
-        font = QFont(QApplication.font())
-        font.setPointSizeF(base * ZOOM_STEP**self.zoom_steps)
-        for widget in (self.question_view, self.rubric_panel, self.question_list, self.sidebar):
-            widget.setFont(font)
-
-    def cycle_theme(self) -> None:
-        self.theme = THEMES[(THEMES.index(self.theme) + 1) % len(THEMES)]
-        self._apply_theme()
-        self._show_current()
-        self.statusBar().showMessage(f"Theme: {self.theme}", 2000)
-
-    def _apply_theme(self) -> None:
-        from PySide6.QtWidgets import QApplication
-
-        from desktop_app.ui.theme import apply_theme
-
-        app = QApplication.instance()
-        if isinstance(app, QApplication):
-            self.question_view.set_dark(apply_theme(app, self.theme))
-
-    def quit(self) -> None:
-        self.close()
-
-    # -- mock interviews ----------------------------------------------------------------
-
-    def _keys(self) -> KeyStore:
-        if self.keys is None:
-            from desktop_app.simulator.keys import KeyStore
-
-            self.keys = KeyStore()
-        return self.keys
-
-    @_needs_store
-    def open_mock_setup(self) -> None:
-        """The setup dialog, non-modal; its worker thread lists the models and then runs the session."""
-        from PySide6.QtCore import Qt
-
-        from desktop_app.ui.interviewer import WorkerHost
-        from desktop_app.ui.mock_setup import MockSetupDialog
-
-        host = WorkerHost(self._keys())
-        dialog = MockSetupDialog(
-            self._db.questions.topics(), self._keys(), host, self.sidebar.current_topic(), parent=self
-        )
-        dialog.accepted.connect(lambda: self.begin_mock(dialog.config(), host))
-        dialog.rejected.connect(host.shutdown)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.mock_setup = dialog
-        dialog.show()
-
-    @_needs_store
-    def begin_mock(self, config: MockConfig, host: WorkerHost | None = None) -> MockInterviewWindow | None:
-        import random
-
-        from desktop_app.simulator.session import MockInterview, pick_questions
-        from desktop_app.ui.interviewer import WorkerHost
-        from desktop_app.ui.mock_window import MockInterviewWindow
-
-        questions = pick_questions(self._db, config, random.Random())
-        if not questions:
-            if host is not None:
-                host.shutdown()
-            self.statusBar().showMessage("No questions match that mock-interview set-up.", 4000)
-            return None
-        if config.offline:
-            if host is not None:
-                host.shutdown()
-            host = None
-        elif host is None:
-            host = WorkerHost(self._keys())
-        interview = MockInterview(self._db, config, questions, dict(self._topic_titles))
-        window = MockInterviewWindow(self._db, interview, host)
-        window.sessionFinished.connect(lambda _sid: self._after_mock())
-        self.mock_windows.append(window)
-        window.show()
-        window.start()
-        return window
-
-    def _after_mock(self) -> None:
-        # Mock grades go into the same review log: refresh counts, list and the rubric panel.
-        if self.session is not None:
-            self.refresh_topics()
-            self.refresh_list()
-
-    @_needs_store
-    def show_mock_history(self) -> None:
-        from PySide6.QtCore import Qt
-
-        from desktop_app.ui.mock_history import MockHistoryDialog
-
-        dialog = MockHistoryDialog(self._db, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.history_dialog = dialog
-        dialog.show()
-
-    @_needs_store
     def open_dashboard(self) -> None:
+        """Built off the UI thread (a few hundred ms at 100,000 questions), shown when ready."""
+        store = self.store
+        if store is None:
+            return
+        from desktop_app.core import dashboard
+        from desktop_app.ui import background
+
+        def work(_job: background.Job[dashboard.Dashboard]) -> dashboard.Dashboard:
+            with store.thread_connection():
+                return dashboard.build(store)
+
+        self.statusBar().showMessage("Building the dashboard…")
+        background.run(self, work, self._show_dashboard, self._background_failed, key="dashboard")
+
+    def _show_dashboard(self, data: object) -> None:
         from PySide6.QtCore import Qt
 
-        from desktop_app.ui.dashboard import open_dashboard
+        from desktop_app.ui.dashboard import dashboard_window
 
-        window = open_dashboard(self._db, self)
+        self.statusBar().clearMessage()
+        window = dashboard_window(data, self)  # type: ignore[arg-type]
         window.setWindowFlag(Qt.WindowType.Window)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.dashboard = window
         window.show()
 
-    @_needs_store
+    def _background_failed(self, exc: BaseException) -> None:
+        self.statusBar().showMessage(f"That failed: {exc}", 8000)
+
     def open_study_settings(self) -> None:
+        if self.store is None:
+            return
         from PySide6.QtCore import Qt
 
-        from desktop_app.ui.dashboard import StudySettingsDialog
+        from desktop_app.ui.study_settings import StudySettingsDialog
 
-        dialog = StudySettingsDialog(self._db.sched.config(), self)
+        dialog = StudySettingsDialog(self.store.sched.config(), self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.apply_study_settings(dialog.config()))
         self.study_settings = dialog
         dialog.show()
 
     def apply_study_settings(self, config: object) -> None:
-        self._db.sched.set_config(config)  # type: ignore[arg-type]
-        self.refresh_list()
-        self._update_status()
-        self.statusBar().showMessage("Study settings saved; the schedule follows them from now on.", 3000)
+        from desktop_app.ui.study_settings import apply_settings
 
-    def edit_api_key(self) -> None:
-        from PySide6.QtCore import Qt
+        if self.store is not None and self.study is not None:
+            apply_settings(self.store, config, self, self.statusBar(), self.study.after_schedule_change)  # type: ignore[arg-type]
 
-        from desktop_app.ui.mock_setup import ApiKeyDialog
-
-        dialog = ApiKeyDialog(self._keys(), self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.show()
+    def quit(self) -> None:
+        self.close()
 
     def warm_up(self) -> None:
         if self.built:
@@ -668,20 +343,17 @@ class MainWindow(QMainWindow):
         s.setValue("geometry", self.saveGeometry())
         s.setValue("mainSplitter", self.main_splitter.saveState())
         s.setValue("rightSplitter", self.right_splitter.saveState())
-        current = self.session.current if self.session else None
-        if self.session is not None:  # a window closed before it loaded keeps the old position
-            s.setValue("lastQuestion", current.qid if current else "")
-            s.setValue("lastTopic", self.sidebar.current_topic())
+        if self.study is not None:  # a window closed before it loaded keeps the old position
+            self.study.save()
         s.setValue("level", self.level_filter.currentData())
         s.setValue("status", self.status_filter.currentData())
-        s.setValue("alwaysShow", self.always_show)
-        s.setValue("zoom", self.zoom_steps)
-        s.setValue("theme", self.theme)
+        if self.view is not None:
+            self.view.save()
         s.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        for window in self.mock_windows:
-            window.close()  # each stops its reply and waits for its thread
+        if self.mocks is not None:
+            self.mocks.close_all()
         if self.built:
             self.rubric_panel.flush_note()
         self.save_settings()

@@ -9,48 +9,75 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Shortcut:
-    action: str  # name of the MainWindow method it calls
+    owner: str  # who carries the action: "study", "view", "mocks" or "window" (see OWNERS)
+    action: str  # name of the owner's method it calls
     keys: tuple[str, ...]  # QKeySequence strings, portable form
     description: str
     group: str
 
 
+# The owners and the modules that define them; MainWindow.owner(name) returns the live object.
+OWNERS = {
+    "study": "desktop_app.ui.study.StudyController",
+    "view": "desktop_app.ui.view_prefs.ViewPrefs",
+    "mocks": "desktop_app.ui.mock_launcher.MockLauncher",
+    "window": "desktop_app.ui.main_window.MainWindow",
+}
+
+
 SHORTCUTS: tuple[Shortcut, ...] = (
-    Shortcut("next_question", ("J", "Down"), "Next question", "Study"),
-    Shortcut("previous_question", ("K", "Up"), "Previous question", "Study"),
-    Shortcut("toggle_reveal", ("Space",), "Reveal / hide the expected answer", "Study"),
-    Shortcut("score_weak", ("1",), "Score Weak, then next", "Study"),
-    Shortcut("score_ok", ("2",), "Score OK, then next", "Study"),
-    Shortcut("score_strong", ("3",), "Score Strong, then next", "Study"),
-    Shortcut("score_easy", ("4",), "Score Easy (it was effortless), then next", "Study"),
-    Shortcut("undo_score", ("U", "Ctrl+Z"), "Undo the last score", "Study"),
-    Shortcut("toggle_bookmark", ("B",), "Bookmark / unbookmark", "Study"),
-    Shortcut("edit_note", ("N",), "Write a note on this question", "Study"),
-    Shortcut("toggle_always_show", ("A",), "Always show answers (browse mode)", "Study"),
-    Shortcut("focus_search", ("/", "Ctrl+F"), "Search", "Navigate"),
-    Shortcut("back_to_list", ("Escape",), "Back to the question list", "Navigate"),
-    Shortcut("cycle_level", ("L",), "Cycle the level filter", "Navigate"),
-    Shortcut("open_mock_setup", ("Ctrl+M",), "Start a mock interview", "Interview"),
-    Shortcut("show_mock_history", ("Ctrl+H",), "Mock interview history", "Interview"),
-    Shortcut("edit_api_key", ("Ctrl+K",), "Anthropic API key", "Interview"),
-    Shortcut("open_dashboard", ("D",), "Readiness dashboard", "App"),
-    Shortcut("open_study_settings", ("Ctrl+,",), "Study settings: retention, new per day, interview date", "App"),
-    Shortcut("show_help", ("?", "F1"), "This help sheet", "App"),
-    Shortcut("zoom_in", ("Ctrl++", "Ctrl+="), "Zoom in", "App"),
-    Shortcut("zoom_out", ("Ctrl+-",), "Zoom out", "App"),
-    Shortcut("zoom_reset", ("Ctrl+0",), "Reset zoom", "App"),
-    Shortcut("cycle_theme", ("Ctrl+Shift+T",), "Theme: system, light, dark", "App"),
-    Shortcut("quit", ("Ctrl+Q",), "Quit", "App"),
+    Shortcut("study", "next_question", ("J", "Down"), "Next question", "Study"),
+    Shortcut("study", "previous_question", ("K", "Up"), "Previous question", "Study"),
+    Shortcut("study", "toggle_reveal", ("Space",), "Reveal / hide the expected answer", "Study"),
+    Shortcut("study", "score_weak", ("1",), "Score Weak, then next", "Study"),
+    Shortcut("study", "score_ok", ("2",), "Score OK, then next", "Study"),
+    Shortcut("study", "score_strong", ("3",), "Score Strong, then next", "Study"),
+    Shortcut("study", "score_easy", ("4",), "Score Easy (it was effortless), then next", "Study"),
+    Shortcut("study", "undo_score", ("U", "Ctrl+Z"), "Undo the last score", "Study"),
+    Shortcut("study", "toggle_bookmark", ("B",), "Bookmark / unbookmark", "Study"),
+    Shortcut("study", "edit_note", ("N",), "Write a note on this question", "Study"),
+    Shortcut("study", "toggle_always_show", ("A",), "Always show answers (browse mode)", "Study"),
+    Shortcut("study", "focus_search", ("/", "Ctrl+F"), "Search", "Navigate"),
+    Shortcut("study", "back_to_list", ("Escape",), "Back to the question list", "Navigate"),
+    Shortcut("study", "cycle_level", ("L",), "Cycle the level filter", "Navigate"),
+    Shortcut("mocks", "open_mock_setup", ("Ctrl+M",), "Start a mock interview", "Interview"),
+    Shortcut("mocks", "show_mock_history", ("Ctrl+H",), "Mock interview history", "Interview"),
+    Shortcut("mocks", "edit_api_key", ("Ctrl+K",), "Anthropic API key", "Interview"),
+    Shortcut("window", "open_dashboard", ("D",), "Readiness dashboard", "App"),
+    Shortcut(
+        "window", "open_study_settings", ("Ctrl+,",), "Study settings: retention, new per day, interview date", "App"
+    ),
+    Shortcut("window", "show_help", ("?", "F1"), "This help sheet", "App"),
+    Shortcut("view", "zoom_in", ("Ctrl++", "Ctrl+="), "Zoom in", "App"),
+    Shortcut("view", "zoom_out", ("Ctrl+-",), "Zoom out", "App"),
+    Shortcut("view", "zoom_reset", ("Ctrl+0",), "Reset zoom", "App"),
+    Shortcut("view", "cycle_theme", ("Ctrl+Shift+T",), "Theme: system, light, dark", "App"),
+    Shortcut("window", "quit", ("Ctrl+Q",), "Quit", "App"),
 )
 
 
-def bindings(target: object, table: Sequence[Shortcut] = SHORTCUTS) -> list[tuple[str, Callable[[], object]]]:
-    """(key, callable) pairs for a window, like Anki's reviewer: one place to bind, one to test."""
+def bindings(
+    resolve: Callable[[str], object | None], table: Sequence[Shortcut] = SHORTCUTS
+) -> list[tuple[str, Callable[[], object]]]:
+    """(key, callable) pairs, like Anki's reviewer: one place to bind, one to test.
+
+    `resolve` names the owner at the moment the key is pressed (a window binds its keys before its store
+    arrives); a key whose owner does not exist yet does nothing.
+    """
     pairs: list[tuple[str, Callable[[], object]]] = []
     for shortcut in table:
-        handler = getattr(target, shortcut.action)
+        handler = _handler(resolve, shortcut.owner, shortcut.action)
         pairs.extend((key, handler) for key in shortcut.keys)
     return pairs
+
+
+def _handler(resolve: Callable[[str], object | None], owner: str, action: str) -> Callable[[], object]:
+    def call() -> object:
+        target = resolve(owner)
+        return getattr(target, action)() if target is not None else None
+
+    call.__name__ = f"{owner}.{action}"
+    return call
 
 
 def help_html(table: Sequence[Shortcut] = SHORTCUTS, native: Callable[[str], str] = lambda k: k) -> str:

@@ -31,7 +31,7 @@ PROGRAM = textwrap.dedent(
     window.show()
     app.processEvents()
     print("after start-up:", "anthropic" in sys.modules)
-    mock = window.begin_mock(MockConfig(count=1, model="claude-sonnet-5-5"))
+    mock = window.mocks.begin_mock(MockConfig(count=1, model="claude-sonnet-5-5"))
     while mock.state != "fault":
         app.processEvents()
     print("imported on main thread:", imported_on)

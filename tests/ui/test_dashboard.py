@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from desktop_app.app import create_window, main
 from desktop_app.core import dashboard as core_dashboard
 from desktop_app.core.schedule import StudyConfig
+from desktop_app.ui import background
 from desktop_app.ui.dashboard import DashboardWindow, Heatmap
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.sidebar import DUE
@@ -32,6 +33,7 @@ def test_due_queue_in_the_sidebar_with_daily_new_limit(qtbot: QtBot, data_dir: P
     store = window.store
     assert store is not None
     window.apply_study_settings(StudyConfig(new_per_day=3))
+    qtbot.waitUntil(lambda: not background.busy())
     assert window.sidebar.item(0).text() == "Due now\n0 due · 3 new"
     window.sidebar.select_topic(DUE)
     first_three = [window.list_model.item(i).qid for i in range(window.list_model.rowCount())]
@@ -57,6 +59,7 @@ def test_study_settings_dialog_sets_the_interview_date(qtbot: QtBot, data_dir: P
     dialog.has_date.setChecked(True)
     dialog.date.setDate(date.today() + timedelta(days=14))
     dialog.accept()
+    qtbot.waitUntil(lambda: not background.busy())
     assert window.store is not None
     assert window.store.sched.config() == StudyConfig(0.85, 11, date.today() + timedelta(days=14))
 
@@ -66,6 +69,7 @@ def test_dashboard_shows_the_same_numbers_as_the_core(qtbot: QtBot, data_dir: Pa
     for key in (Qt.Key.Key_3, Qt.Key.Key_3, Qt.Key.Key_1):
         qtbot.keyClick(window.question_list, key)
     qtbot.keyClick(window.question_list, Qt.Key.Key_D)
+    qtbot.waitUntil(lambda: getattr(window, "dashboard", None) is not None)
     board = window.dashboard
     assert isinstance(board, DashboardWindow) and board.objectName() == "dashboard"
     assert window.store is not None
@@ -84,8 +88,8 @@ def test_dashboard_shows_the_same_numbers_as_the_core(qtbot: QtBot, data_dir: Pa
     assert forecast.rowCount() == 3
     # Readable in both themes: paints without errors, colours from the palette.
     for theme in ("dark", "light"):
-        window.theme = theme
-        window._apply_theme()
+        window.view.theme = theme
+        window.view.apply_theme()
         image = board.grab()
         assert not image.isNull()
     QApplication.processEvents()

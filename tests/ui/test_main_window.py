@@ -34,8 +34,8 @@ def key(
 
 
 def current_qid(window: MainWindow) -> str:
-    assert window.session.current is not None
-    return window.session.current.qid
+    assert window.study.session.current is not None
+    return window.study.session.current.qid
 
 
 def progress(window: MainWindow) -> str:
@@ -168,15 +168,16 @@ def test_settings_and_position_survive_a_restart(qtbot: QtBot, data_dir: Path) -
     key(qtbot, window, Qt.Key.Key_J)
     key(qtbot, window, Qt.Key.Key_J)
     remembered = current_qid(window)
-    window.zoom_in()
-    window.toggle_always_show()
+    window.view.zoom_in()
+    window.study.toggle_always_show()
     window.level_filter.setCurrentIndex(0)
     window.resize(701, 590)  # within the offscreen screen (800 x 600), which restoreGeometry clamps to
     window.close()
     window.store.close()
     again = open_window(qtbot, data_dir)
     assert current_qid(again) == remembered
-    assert again.zoom_steps == 1 and again.always_show
+    assert again.view is not None and again.study is not None
+    assert again.view.zoom_steps == 1 and again.study.always_show
     assert again.question_view.answer_visible
     assert again.width() == 701 and abs(again.height() - 590) < 40  # the offscreen frame adds a title-bar margin
 
@@ -200,12 +201,12 @@ def test_theme_cycle_and_zoom(qtbot: QtBot, data_dir: Path) -> None:
     assert window.question_view.font().pointSizeF() > size
     key(qtbot, window, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
     assert window.question_view.font().pointSizeF() == pytest.approx(size)
-    window.theme = "light"
-    window.cycle_theme()
-    assert window.theme == "dark" and window.question_view.dark
+    window.view.theme = "light"
+    window.view.cycle_theme()
+    assert window.view.theme == "dark" and window.question_view.dark
     assert QApplication.palette().base().color().lightness() < 100
-    window.cycle_theme()
-    assert window.theme == "system"
+    window.view.cycle_theme()
+    assert window.view.theme == "system"
 
 
 def test_raw_html_in_content_is_shown_as_text(qtbot: QtBot, data_dir: Path, tmp_path: Path) -> None:

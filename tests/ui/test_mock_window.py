@@ -29,7 +29,7 @@ def main_window(qtbot: QtBot, data_dir: Path) -> MainWindow:
 
 
 def start(qtbot: QtBot, window: MainWindow, config: MockConfig) -> MockInterviewWindow:
-    mock = window.begin_mock(config)
+    mock = window.mocks.begin_mock(config)
     assert mock is not None
     qtbot.addWidget(mock)
     return mock
@@ -112,7 +112,7 @@ def test_full_session_with_claude_end_to_end(qtbot: QtBot, data_dir: Path, fake:
 
     # The question view shows the interviewer's grade beside the user's own score.
     window.search_box.setText("")
-    window.refresh_list(keep_qid=first)
+    window.study.refresh_list(keep_qid=first)
     assert "Interviewer's grade: <b>OK</b>" in window.rubric_panel.last_label.text()
 
 
@@ -275,8 +275,8 @@ def test_history_lists_sessions_and_exports(qtbot: QtBot, data_dir: Path, tmp_pa
 
 def test_setup_dialog_lists_models_from_the_api(qtbot: QtBot, data_dir: Path, fake: FakeAnthropic) -> None:
     window = main_window(qtbot, data_dir)
-    window.open_mock_setup()
-    dialog = window.mock_setup
+    window.mocks.open_mock_setup()
+    dialog = window.mocks.setup_dialog
     qtbot.waitUntil(lambda: dialog.model.count() == 2, timeout=SLOW_START)
     assert [dialog.model.itemText(i) for i in range(2)] == ["claude-sonnet-5-5", "claude-haiku-5-5"]
     dialog.count.setValue(3)
@@ -291,7 +291,7 @@ def test_ctrl_m_opens_the_setup(qtbot: QtBot, data_dir: Path) -> None:
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
     qtbot.keyClick(window.question_list, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
-    dialog = window.mock_setup
+    dialog = window.mocks.setup_dialog
     assert dialog.objectName() == "mockSetupDialog" and dialog.isVisible()
     dialog.reject()
     qtbot.waitUntil(lambda: not dialog.isVisible())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 from PySide6.QtGui import QKeySequence
@@ -9,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app.app import create_window
 from desktop_app.ui.main_window import MainWindow
-from desktop_app.ui.shortcuts import SHORTCUTS, bindings, help_html
+from desktop_app.ui.shortcuts import OWNERS, SHORTCUTS, bindings, help_html
 
 
 def test_no_key_is_bound_twice() -> None:
@@ -28,11 +29,16 @@ def test_required_study_keys_are_present() -> None:
     assert {"undo_score", "toggle_bookmark", "zoom_in", "zoom_out"} <= table.keys()
 
 
-def test_every_action_is_a_window_method_and_bound(qtbot: QtBot, data_dir: Path) -> None:
+def test_every_action_is_a_method_of_its_owner_and_bound(qtbot: QtBot, data_dir: Path) -> None:
     window = create_window(data_dir)
     assert isinstance(window, MainWindow)
     qtbot.addWidget(window)
-    pairs = bindings(window)
+    for spec in SHORTCUTS:
+        module, _, cls = OWNERS[spec.owner].rpartition(".")
+        owner_type = getattr(importlib.import_module(module), cls)
+        assert callable(getattr(owner_type, spec.action, None)), f"{cls} has no {spec.action}"
+        assert isinstance(window.owner(spec.owner), owner_type)
+    pairs = bindings(window.owner)
     assert len(pairs) == sum(len(s.keys) for s in SHORTCUTS)
     assert all(callable(handler) for _key, handler in pairs)
     bound = sorted(s.key().toString() for s in window.shortcuts)

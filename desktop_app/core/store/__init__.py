@@ -13,6 +13,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import peewee
@@ -167,7 +168,7 @@ class Store:
                 pass  # another process holds it; the WAL stays valid and is checkpointed next time
             self._db.close()
 
-    def thread_connection(self) -> object:
+    def thread_connection(self) -> AbstractContextManager[object]:
         """`with store.thread_connection():` around store work on a worker thread: the thread gets its own
         connection (SQLite connections are per thread), closed when the block ends."""
         return self._db.connection_context()

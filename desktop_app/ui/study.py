@@ -1,0 +1,286 @@
+"""The study loop on screen: which list is shown, which question is current, scoring, undo, the counters.
+
+StudySession (core/review.py) decides what happens; this controller reads the widgets' filters, asks the
+store, and puts the answers on screen. It is created when the window gets its store.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, QSettings, Signal
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QStatusBar
+
+from desktop_app.core.review import StudySession
+from desktop_app.ui.sidebar import ALL_TOPICS, DUE
+
+if TYPE_CHECKING:
+    from desktop_app.core.store import Store
+    from desktop_app.ui.question_list import QuestionListModel, QuestionListView
+    from desktop_app.ui.question_view import QuestionView
+    from desktop_app.ui.rubric_panel import RubricPanel
+    from desktop_app.ui.sidebar import TopicSidebar
+
+STATUS_CHOICES = (
+    ("all", "All questions"),
+    ("due", "Due now"),
+    ("unreviewed", "Unreviewed"),
+    ("weak_ok", "Weak or OK last time"),
+    ("bookmarked", "Bookmarked"),
+)
+
+
+@dataclass(frozen=True)
+class StudyWidgets:
+    """The parts of the window the study loop reads and fills."""
+
+    sidebar: TopicSidebar
+    search_box: QLineEdit
+    level_filter: QComboBox
+    status_filter: QComboBox
+    list_model: QuestionListModel
+    question_list: QuestionListView
+    question_view: QuestionView
+    rubric_panel: RubricPanel
+    status_bar: QStatusBar
+    progress_label: QLabel
+
+
+class StudyController(QObject):
+    topicTitlesChanged = Signal()
+
+    def __init__(self, store: Store, widgets: StudyWidgets, settings: QSettings, parent: QObject | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.w = widgets
+        self.settings = settings
+        self.session = StudySession(store)
+        self.always_show = bool(settings.value("alwaysShow", False, type=bool))
+        self.topic_titles: dict[str, str] = {}
+        self._topic_counts: dict[str, list[int]] = {}
+        self._note_qid: str | None = None
+        self._due: list[int] | None = None  # [due now, new left today], kept in step after each score
+        w = widgets
+        w.sidebar.topicSelected.connect(lambda _t: self.refresh_list())
+        w.search_box.textChanged.connect(lambda _t: self.refresh_list())
+        w.search_box.returnPressed.connect(self.back_to_list)
+        w.level_filter.currentIndexChanged.connect(lambda _i: self._filter_changed())
+        w.status_filter.currentIndexChanged.connect(lambda _i: self._filter_changed())
+        w.question_list.selectionModel().currentChanged.connect(self._on_list_current)
+        w.rubric_panel.scored.connect(self.score)
+        w.rubric_panel.bookmarkToggled.connect(self._set_bookmark)
+        w.rubric_panel.noteEdited.connect(self._save_note)
+
+    def start(self) -> None:
+        """Fill the sidebar and the list, back where the user left off."""
+        self.refresh_topics(current=str(self.settings.value("lastTopic", ALL_TOPICS)))
+        self.refresh_list(keep_qid=str(self.settings.value("lastQuestion", "")) or None)
+        self.w.question_list.setFocus()
+
+    def save(self) -> None:
+        current = self.session.current
+        self.settings.setValue("lastQuestion", current.qid if current else "")
+        self.settings.setValue("lastTopic", self.w.sidebar.current_topic())
+        self.settings.setValue("alwaysShow", self.always_show)
+
+    # -- data to widgets -----------------------------------------------------------------
+
+    def refresh_topics(self, current: str | None = None) -> None:
+        topics = self.store.questions.topics()
+        self.topic_titles = {t.id: t.title for t in topics}
+        self._topic_counts = {t.id: [t.reviewed, t.total] for t in topics}
+        self.w.sidebar.set_topics(topics, current)
+        self.update_status()
+        self.topicTitlesChanged.emit()
+
+    def refresh_list(self, keep_qid: str | None = None) -> None:
+        w = self.w
+        current = self.session.current
+        keep = keep_qid or (current.qid if current else None)
+        topic = w.sidebar.current_topic()
+        level = w.level_filter.currentData() or None
+        status = w.status_filter.currentData()
+        if topic == DUE or status == "due":
+            items = self.store.sched.due(topic_id=None if topic == DUE else topic or None, level=level)
+            text = w.search_box.text().strip()
+            if text:
+                matching = {q.qid for q in self.store.questions.list(search=text)}
+                items = [q for q in items if q.qid in matching]
+        else:
+            items = self.store.questions.list(
+                topic_id=topic or None, level=level, status=status, search=w.search_box.text()
+            )
+        self.session.set_items(items, keep)
+        w.list_model.set_items(self.session.items)
+        self.show_current()
+
+    def _filter_changed(self) -> None:
+        self.refresh_list()
+        self.w.question_list.setFocus()
+
+    def show_current(self) -> None:
+        w = self.w
+        item = self.session.current
+        self._select_row(self.session.index)
+        question = self.store.questions.get(item.qid) if item else None
+        revealed = self.session.revealed or self.always_show
+        title = self.topic_titles.get(question.topic_id, question.topic_id) if question else ""
+        w.question_view.show_question(question, title, revealed)
+        w.rubric_panel.show_rubric(question.rubric if question else None, revealed)
+        if question is not None:
+            w.rubric_panel.show_last(
+                self.store.reviews.last(question.id, "self"), self.store.reviews.last(question.id, "mock")
+            )
+            w.rubric_panel.set_bookmarked(item.bookmarked if item else False)
+            w.rubric_panel.load_note(self.store.notes.note(question.id))
+            self._note_qid = question.id
+        else:
+            w.rubric_panel.show_last(None, None)
+            w.rubric_panel.load_note("")
+            self._note_qid = None
+
+    def _select_row(self, row: int) -> None:
+        view = self.w.question_list
+        selection = view.selectionModel()
+        index = self.w.list_model.index(row, 0) if row >= 0 else QModelIndex()
+        if selection.currentIndex() == index:
+            return
+        selection.blockSignals(True)
+        selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        selection.blockSignals(False)
+        view.viewport().update()
+        if index.isValid():
+            view.scrollTo(index)
+
+    def _on_list_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid() and self.session.go_to(current.row()):
+            self.show_current()
+
+    def update_status(self, recount_due: bool = True) -> None:
+        reviewed = sum(c[0] for c in self._topic_counts.values())
+        total = sum(c[1] for c in self._topic_counts.values())
+        streak = self.store.sched.streak()
+        days = "day" if streak == 1 else "days"
+        if recount_due or self._due is None:
+            self._due = list(self.store.sched.due_counts())
+        due, new = self._due
+        self.w.sidebar.set_due(due, new)
+        self.w.progress_label.setText(f"{reviewed} / {total} reviewed  ·  {due} due  ·  streak {streak} {days}")
+
+    def _count_reviewed(self, topic_id: str, delta: int) -> None:
+        # Counted here rather than re-queried: a GROUP BY over a large bank costs more than a keystroke.
+        if topic_id in self._topic_counts:
+            self._topic_counts[topic_id][0] += delta
+        self.w.sidebar.update_counts(self._topic_counts)
+        self.update_status(recount_due=delta < 0)
+
+    # -- actions (named in the shortcut table) ------------------------------------------
+
+    def next_question(self) -> None:
+        if self.session.next():
+            self.show_current()
+
+    def previous_question(self) -> None:
+        if self.session.previous():
+            self.show_current()
+
+    def toggle_reveal(self) -> None:
+        if self.session.current is None:
+            return
+        self.session.toggle_reveal()
+        self.show_current()
+
+    def score_weak(self) -> None:
+        self.score("weak")
+
+    def score_ok(self) -> None:
+        self.score("ok")
+
+    def score_strong(self) -> None:
+        self.score("strong")
+
+    def score_easy(self) -> None:
+        self.score("easy")
+
+    def score(self, tier: str) -> None:
+        item = self.session.current
+        if item is None:
+            return
+        first_review = item.last_score is None
+        card = self.store.sched.card(item.qid)
+        was_due = card is not None and card.due <= time.time()
+        step = self.session.score(tier)
+        if step is None:
+            return
+        self.w.list_model.update_row(step.index, self.session.items[step.index])
+        if self._due is not None:
+            # A scored card is never due again at once (FSRS's shortest step is a minute): count it out.
+            self._due[0] -= int(was_due)
+            self._due[1] = max(0, self._due[1] - int(card is None))
+        if first_review:
+            self._count_reviewed(item.topic_id, +1)
+        else:
+            self.update_status(recount_due=False)
+        self.show_current()
+        self.w.status_bar.showMessage(f"Scored {tier.upper()}. Press U to undo.", 3000)
+
+    def undo_score(self) -> None:
+        before = {i.qid: i.last_score for i in self.session.items}
+        step = self.session.undo()
+        if step is None:
+            self.w.status_bar.showMessage("Nothing to undo.", 2000)
+            return
+        item = self.session.items[self.session.index]
+        self.w.list_model.update_row(self.session.index, item)
+        if before.get(step.qid) is not None and item.last_score is None:
+            self._count_reviewed(item.topic_id, -1)
+        self.show_current()
+        self.w.status_bar.showMessage("Score undone.", 2000)
+
+    def toggle_bookmark(self) -> None:
+        item = self.session.current
+        if item is not None:
+            self._set_bookmark(not item.bookmarked)
+
+    def _set_bookmark(self, on: bool) -> None:
+        item = self.session.current
+        if item is None:
+            return
+        self.store.notes.set_bookmark(item.qid, on)
+        self.session.update_item(item.qid, bookmarked=on)
+        self.w.list_model.update_row(self.session.index, self.session.items[self.session.index])
+        self.w.rubric_panel.set_bookmarked(on)
+
+    def _save_note(self, text: str) -> None:
+        if self._note_qid is not None:
+            self.store.notes.set_note(self._note_qid, text)
+
+    def edit_note(self) -> None:
+        if self.session.current is not None:
+            self.w.rubric_panel.note_edit.setFocus()
+
+    def toggle_always_show(self) -> None:
+        self.always_show = not self.always_show
+        self.show_current()
+        self.w.status_bar.showMessage(
+            "Answers always shown." if self.always_show else "Study mode: answers hidden until revealed.", 2500
+        )
+
+    def focus_search(self) -> None:
+        self.w.search_box.setFocus()
+        self.w.search_box.selectAll()
+
+    def back_to_list(self) -> None:
+        self.w.rubric_panel.flush_note()
+        self.w.question_list.setFocus()
+
+    def cycle_level(self) -> None:
+        combo = self.w.level_filter
+        combo.setCurrentIndex((combo.currentIndex() + 1) % combo.count())
+
+    def after_schedule_change(self) -> None:
+        """Scores from elsewhere (a mock interview) or new settings: counts, list and panel from the store."""
+        self.refresh_topics()
+        self.refresh_list()

@@ -1,0 +1,104 @@
+"""Study settings: desired retention, new questions per day, the interview date; applied without a freeze.
+
+Saving is instant; moving the due dates of every card to the new settings runs off the UI thread with a
+progress bar in the status bar, so at a million reviews the window stays responsive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QProgressBar,
+    QSpinBox,
+    QStatusBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.schedule import StudyConfig
+from desktop_app.ui import background
+
+if TYPE_CHECKING:
+    from desktop_app.core.store import Store
+
+
+class StudySettingsDialog(QDialog):
+    """Desired retention, new questions per day, and the interview date the schedule and readiness aim at."""
+
+    def __init__(self, config: StudyConfig, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("studySettingsDialog")
+        self.setWindowTitle("Study settings")
+        form = QFormLayout(self)
+        self.retention = QDoubleSpinBox(
+            minimum=0.70, maximum=0.99, singleStep=0.01, decimals=2, value=config.desired_retention
+        )
+        self.retention.setObjectName("retentionSpin")
+        form.addRow("Desired retention", self.retention)
+        self.new_per_day = QSpinBox(minimum=0, maximum=1000, value=config.new_per_day)
+        self.new_per_day.setObjectName("newPerDaySpin")
+        form.addRow("New questions per day", self.new_per_day)
+        self.has_date = QGroupBox("I have an interview on")
+        self.has_date.setCheckable(True)
+        self.has_date.setChecked(config.interview_date is not None)
+        inner = QVBoxLayout(self.has_date)
+        self.date = QDateEdit()
+        self.date.setCalendarPopup(True)
+        self.date.setObjectName("interviewDate")
+        self.date.setDate(config.interview_date or date.today() + timedelta(days=21))  # type: ignore[arg-type]
+        inner.addWidget(self.date)
+        form.addRow(self.has_date)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def config(self) -> StudyConfig:
+        return StudyConfig(
+            desired_retention=round(self.retention.value(), 2),
+            new_per_day=self.new_per_day.value(),
+            interview_date=self.date.date().toPython() if self.has_date.isChecked() else None,  # type: ignore[arg-type]
+        )
+
+
+def apply_settings(
+    store: Store, config: StudyConfig, owner: QWidget, status_bar: QStatusBar, on_done: Callable[[], None]
+) -> background.Job[int]:
+    """Save the settings, then move every card's due date to them in the background."""
+    store.sched.set_config(config)
+    bar = QProgressBar()
+    bar.setObjectName("rescheduleProgress")
+    bar.setAccessibleName("Rescheduling progress")
+    bar.setMaximumWidth(220)
+    bar.setFormat("Rescheduling %p%")
+    status_bar.addPermanentWidget(bar)
+
+    def work(job: background.Job[int]) -> int:
+        with store.thread_connection():
+            return store.sched.reschedule(progress=job.progress)
+
+    def progress(done: int, total: int) -> None:
+        bar.setMaximum(max(1, total))
+        bar.setValue(done)
+
+    def finished(count: int) -> None:
+        status_bar.removeWidget(bar)
+        bar.deleteLater()
+        status_bar.showMessage(f"Study settings saved; {count:,} scheduled questions follow them now.", 4000)
+        on_done()
+
+    def failed(exc: BaseException) -> None:
+        status_bar.removeWidget(bar)
+        bar.deleteLater()
+        status_bar.showMessage(f"Settings saved, but rescheduling failed ({exc}). Restart MLPrep to retry.", 8000)
+
+    return background.run(owner, work, finished, failed, progress, key="reschedule")
