@@ -235,37 +235,10 @@ def cmd_stats(data_dir: Path) -> int:
     if store is None:
         return EXIT_STORE
     try:
-        scores = store.stats.score_counts()
-        rows: list[tuple[str, ...]] = [("Topic", "Reviewed", "Weak", "OK", "Strong")]
-        for t in store.questions.topics():
-            s = scores.get(t.id, {})
-            rows.append(
-                (
-                    t.title,
-                    f"{t.reviewed} / {t.total}",
-                    str(s.get("weak", 0)),
-                    str(s.get("ok", 0)),
-                    str(s.get("strong", 0)),
-                )
-            )
-        reviewed, total = store.questions.progress_counts()
-        rows.append(
-            (
-                "All questions",
-                f"{reviewed} / {total}",
-                *(str(sum(s.get(k, 0) for s in scores.values())) for k in ("weak", "ok", "strong")),
-            )
-        )
-        widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-        for i, r in enumerate(rows):
-            print(
-                "  ".join(c.ljust(w) if j == 0 else c.rjust(w) for j, (c, w) in enumerate(zip(r, widths, strict=True)))
-            )
-            if i == 0 or i == len(rows) - 2:
-                print("  ".join("-" * w for w in widths))
-        print(f"Study streak: {store.sched.streak()} day(s)")
         from desktop_app.core import dashboard
 
+        print(dashboard.scores_table(store))
+        print(f"Study streak: {dashboard.days(store.sched.streak())}")
         print()
         print(dashboard.readiness_table(dashboard.build(store)))
     finally:
@@ -317,6 +290,17 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
     given = getattr(args, "data_dir", None)
     data_dir = given.expanduser() if given else default_data_dir()
+    try:
+        return _dispatch(args, data_dir)
+    except BrokenPipeError:
+        # `mlprep stats | head`: the reader left early. End quietly, and keep Python from complaining
+        # again when it flushes stdout at exit (the recipe in Python's signal documentation).
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+
+
+def _dispatch(args: argparse.Namespace, data_dir: Path) -> int:
     if args.command == "validate":
         return cmd_validate(args.paths)
     if args.command == "stats":

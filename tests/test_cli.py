@@ -67,5 +67,38 @@ def test_stats_prints_reviewed_and_scores(tmp_path: Path) -> None:
     proc = run("stats", "--data-dir", str(tmp_path))
     assert proc.returncode == 0, proc.stderr
     title_line = next(line for line in proc.stdout.splitlines() if line.startswith(title))
-    assert re.search(r"\s1 / \d+\s+1\s+0\s+0$", title_line), title_line
-    assert "Study streak: 1 day(s)" in proc.stdout
+    assert re.search(r"\s1 / \d+\s+1\s+0\s+0\s+0$", title_line), title_line  # Weak OK Strong Easy
+    assert "Study streak: 1 day\n" in proc.stdout
+
+
+def test_stats_counts_easy_says_days_properly_and_ends_quietly_in_a_pipe(tmp_path: Path) -> None:
+    from desktop_app.app import open_synced_store
+
+    data = tmp_path / "data"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(REPO)}
+    store, _ = open_synced_store(data)
+    store.reviews.record(store.questions.list()[0].qid, "easy")
+    store.close()
+    proc = run("stats", "--data-dir", str(data))
+    assert proc.returncode == 0, proc.stderr
+    header = proc.stdout.splitlines()[0]
+    assert header.split() == ["Topic", "Reviewed", "Weak", "OK", "Strong", "Easy"]
+    totals = next(line for line in proc.stdout.splitlines() if line.startswith("All questions"))
+    assert totals.split()[-4:] == ["0", "0", "0", "1"]
+    assert "Study streak: 1 day\n" in proc.stdout
+    # `mlprep stats | head -1`: the reader is gone before the output is written (a pipe whose read end is
+    # closed, so the failure is certain, not a race); the command must end quietly, with no traceback.
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        piped = subprocess.run(
+            [sys.executable, "-m", "desktop_app.app", "stats", "--data-dir", str(data)],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+    finally:
+        os.close(write_end)
+    assert piped.returncode == 0 and piped.stderr == "", piped.stderr

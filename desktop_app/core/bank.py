@@ -6,7 +6,7 @@ import hashlib
 import json
 import re
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -154,6 +154,25 @@ def _check_type(value: Any, expected: type, label: str, where: str, path: str, o
     return True
 
 
+def _check_keys(
+    raw: dict[str, Any], allowed: Mapping[str, type], required: Sequence[str], where: str, path: str, out: list[Problem]
+) -> bool:
+    """Unknown keys (a typo like `folow_ups` is caught, not ignored), missing keys, and each key's type."""
+    ok = True
+    for key in raw:
+        if key not in allowed:
+            out.append(Problem(path, where, f"unknown key '{key}' (allowed: {', '.join(allowed)})"))
+            ok = False
+    for key in required:
+        if key not in raw:
+            out.append(Problem(path, where, f"missing '{key}'"))
+            ok = False
+    for key, expected in allowed.items():
+        if key in raw and not _check_type(raw[key], expected, key, where, path, out):
+            ok = False
+    return ok
+
+
 def _check_text(value: str, label: str, limit: int, where: str, path: str, out: list[Problem]) -> bool:
     if not value.strip():
         out.append(Problem(path, where, f"'{label}' is empty"))
@@ -242,20 +261,9 @@ def _parse_topic(raw: Any, path: str, out: list[Problem]) -> Topic | None:
     if not isinstance(raw, dict):
         out.append(Problem(path, where, "'topic' must be a table: write [topic]"))
         return None
-    ok = True
-    for key in raw:
-        if key not in TOPIC_KEYS:
-            out.append(Problem(path, where, f"unknown key '{key}' (allowed: {', '.join(TOPIC_KEYS)})"))
-            ok = False
-    for key in TOPIC_REQUIRED:
-        if key not in raw:
-            out.append(Problem(path, where, f"missing '{key}'"))
-            ok = False
-    for key, expected in TOPIC_KEYS.items():
-        if key in raw and not _check_type(raw[key], expected, key, where, path, out):
-            ok = False
-    if not ok:
+    if not _check_keys(raw, TOPIC_KEYS, TOPIC_REQUIRED, where, path, out):
         return None
+    ok = True
     if not SLUG_RE.match(raw["id"]) or len(raw["id"]) > MAX_ID_CHARS:
         out.append(Problem(path, where, f"id '{raw['id']}' must be a slug of a-z, 0-9 and single hyphens"))
         ok = False
@@ -279,21 +287,9 @@ def _parse_question(raw: Any, index: int, topic_id: str, path: str, out: list[Pr
         return None
     qid = raw.get("id")
     where = f"question '{qid}' (#{index})" if isinstance(qid, str) and qid else f"question #{index}"
-    ok = True
-    for key in raw:
-        if key not in QUESTION_KEYS:
-            out.append(Problem(path, where, f"unknown key '{key}' (allowed: {', '.join(QUESTION_KEYS)})"))
-            ok = False
-    for key in QUESTION_REQUIRED:
-        if key not in raw:
-            out.append(Problem(path, where, f"missing '{key}'"))
-            ok = False
-    for key, expected in QUESTION_KEYS.items():
-        if key in raw and not _check_type(raw[key], expected, key, where, path, out):
-            ok = False
-    if not ok:
+    if not _check_keys(raw, QUESTION_KEYS, QUESTION_REQUIRED, where, path, out):
         return None
-
+    ok = True
     qid = str(qid)  # type-checked above
     if not SLUG_RE.match(qid) or len(qid) > MAX_ID_CHARS:
         out.append(Problem(path, where, f"id '{qid}' must be a slug of a-z, 0-9 and single hyphens"))

@@ -6,6 +6,7 @@ seen; unseen questions are counted apart, never averaged in as zeros.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -112,6 +113,36 @@ def forecast(store: Store, now: datetime, days: int = 30) -> list[int]:
     return store.stats.due_by_day(start, days)
 
 
+def text_table(rows: Sequence[tuple[str, ...]], rules_after: tuple[int, ...] = (0,)) -> str:
+    """Rows as aligned text for the terminal: first column left, the rest right, a rule after the given rows."""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = []
+    for i, r in enumerate(rows):
+        lines.append(
+            "  ".join(c.ljust(w) if j == 0 else c.rjust(w) for j, (c, w) in enumerate(zip(r, widths, strict=True)))
+        )
+        if i in rules_after:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def scores_table(store: Store) -> str:
+    """Per topic: questions reviewed and how many were last scored Weak, OK, Strong and Easy."""
+    scores = store.stats.score_counts()
+    rows: list[tuple[str, ...]] = [("Topic", "Reviewed", "Weak", "OK", "Strong", "Easy")]
+    for t in store.questions.topics():
+        s = scores.get(t.id, {})
+        rows.append((t.title, f"{t.reviewed} / {t.total}", *(str(s.get(k, 0)) for k in REVIEW_SCORES)))
+    reviewed, total = store.questions.progress_counts()
+    totals = (str(sum(s.get(k, 0) for s in scores.values())) for k in REVIEW_SCORES)
+    rows.append(("All questions", f"{reviewed} / {total}", *totals))
+    return text_table(rows, rules_after=(0, len(rows) - 2))
+
+
+def days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
 def readiness_table(d: Dashboard) -> str:
     """The readiness table as text, for `mlprep stats`."""
 
@@ -119,18 +150,11 @@ def readiness_table(d: Dashboard) -> str:
         return "-" if row.readiness is None else f"{row.readiness:.0%}"
 
     when = d.target.strftime("%Y-%m-%d")
-    lines = [f"Readiness on {when} (predicted recall of the questions you have seen):"]
     header = ("Topic", "Seen", "Unseen", "Readiness")
     rows = [header] + [(r.title, str(r.seen), str(r.unseen), pct(r)) for r in [*d.readiness, d.overall]]
     rows += [(f"  {r.level}", str(r.seen), str(r.unseen), pct(r)) for r in d.by_level]
-    widths = [max(len(r[i]) for r in rows) for i in range(4)]
-    for i, r in enumerate(rows):
-        lines.append(
-            "  ".join(c.ljust(w) if j == 0 else c.rjust(w) for j, (c, w) in enumerate(zip(r, widths, strict=True)))
-        )
-        if i == 0 or i == len(d.readiness):
-            lines.append("  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+    title = f"Readiness on {when} (predicted recall of the questions you have seen):"
+    return title + "\n" + text_table(rows, rules_after=(0, len(d.readiness)))
 
 
 def day_label(ordinal: int) -> str:

@@ -25,8 +25,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.dashboard import Dashboard, ReadinessRow, day_label
 from desktop_app.core.vocab import SCORES
-
-SCORE_COLORS = {"weak": "#d0443e", "ok": "#d19a1c", "strong": "#2e9d4f", "easy": "#2f7fd3"}
+from desktop_app.ui.theme import SCORE_COLORS
 
 
 def _ready_color(value: float | None) -> QColor:

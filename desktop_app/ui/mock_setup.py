@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import threading
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -28,6 +27,7 @@ from desktop_app.core.vocab import LEVELS
 from desktop_app.simulator.client import DEFAULT_MODEL
 from desktop_app.simulator.session import MockConfig
 from desktop_app.simulator.vocab import RequestKind
+from desktop_app.ui import background
 
 if TYPE_CHECKING:
     from desktop_app.core.store import TopicInfo
@@ -160,10 +160,6 @@ class MockSetupDialog(QDialog):
         )
 
 
-class _Saver(QObject):
-    saved = Signal(str)
-
-
 class ApiKeyDialog(QDialog):
     """Enter the key; it goes to the system keychain (or this run only), never to a file MLPrep writes."""
 
@@ -197,14 +193,12 @@ class ApiKeyDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self._saver = _Saver(self)
-        self._saver.saved.connect(self._on_saved)
 
     def save(self) -> None:
         key = self.edit.text()
         self.status.setText("Saving…")
-        # The keychain can block on its service: talk to it from a short-lived thread.
-        threading.Thread(target=lambda: self._saver.saved.emit(self.keys.save(key)), daemon=True).start()
+        # The keychain can block on its service: talk to it off the UI thread.
+        background.run(self, lambda _job: self.keys.save(key), self._on_saved, lambda exc: self._on_saved(str(exc)))
 
     def _on_saved(self, message: str) -> None:
         self.edit.clear()

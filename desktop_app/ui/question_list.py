@@ -2,34 +2,35 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QTreeView, QWidget
+
+from desktop_app.ui import background
+from desktop_app.ui.theme import SCORE_COLORS, UNSCORED_COLOR
 
 if TYPE_CHECKING:
     from desktop_app.core.store import QuestionSummary
 
-SCORE_COLORS = {"strong": "#2e9d4f", "ok": "#d19a1c", "weak": "#d0443e", "easy": "#2f7fd3", None: "#8c8f96"}
 LEVEL_MARK = {"beginner": "B", "intermediate": "I", "advanced": "A"}
 
 _Index = QModelIndex | QPersistentModelIndex
 BIG_LIST = 5000
 
 
-def _release_in_background(items: list[QuestionSummary]) -> None:
+def _release_in_background(owner: QObject, items: list[QuestionSummary]) -> None:
     """Freeing 100,000 rows at once takes ~7 ms of the UI thread on the keystroke that leaves the full list;
     dropping them a slice at a time from another thread gives the GIL back between slices."""
 
-    def drain() -> None:
+    def drain(_job: background.Job[None]) -> None:
         while items:
             del items[-2000:]
             time.sleep(0.001)
 
-    threading.Thread(target=drain, name="mlprep-release", daemon=True).start()
+    background.run(owner, drain)
 
 
 class QuestionListModel(QAbstractListModel):
@@ -43,7 +44,7 @@ class QuestionListModel(QAbstractListModel):
         previous, self._items = self._items, items
         self.endResetModel()
         if previous is not items and len(previous) > BIG_LIST:
-            _release_in_background(previous)
+            _release_in_background(self, previous)
 
     def update_row(self, row: int, item: QuestionSummary) -> None:
         self._items[row] = item
@@ -80,7 +81,7 @@ class QuestionListModel(QAbstractListModel):
             painter = QPainter(pix)
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor(SCORE_COLORS[score]))
+            painter.setBrush(QColor(SCORE_COLORS[score] if score else UNSCORED_COLOR))
             if bookmarked:
                 painter.drawRect(2, 2, 10, 10)
             else:

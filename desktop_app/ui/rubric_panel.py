@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.ui.question_list import SCORE_COLORS
+from desktop_app.ui.theme import SCORE_COLORS
 
 if TYPE_CHECKING:
     from desktop_app.core.bank import Rubric
@@ -26,7 +26,6 @@ TIERS = (  # (tier, button object name, label, key)
     ("ok", "scoreOk", "OK", "2"),
     ("weak", "scoreWeak", "Weak", "1"),
 )
-EASY_COLOR = "#2f7fd3"
 
 
 class RubricPanel(QFrame):
@@ -64,7 +63,7 @@ class RubricPanel(QFrame):
         easy.setObjectName("scoreEasy")
         easy.setAccessibleName("Score Easy")
         easy.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        easy.setStyleSheet(f"QPushButton {{ border-left: 6px solid {EASY_COLOR}; padding: 4px 10px; }}")
+        easy.setStyleSheet(f"QPushButton {{ border-left: 6px solid {SCORE_COLORS['easy']}; padding: 4px 10px; }}")
         easy.clicked.connect(lambda _checked=False: self.scored.emit("easy"))
         layout.addWidget(easy)
         self.buttons["easy"] = easy

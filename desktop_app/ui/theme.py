@@ -9,7 +9,11 @@ from PySide6.QtWidgets import QApplication
 from desktop_app.core.vocab import THEMES
 from desktop_app.paths import resource_path
 
-__all__ = ["THEMES", "apply_theme", "resolve_dark", "system_is_dark"]
+__all__ = ["SCORE_COLORS", "THEMES", "UNSCORED_COLOR", "apply_theme", "resolve_dark", "system_is_dark"]
+
+# One colour per score, everywhere a score is shown (list icons, score buttons, dashboard tables).
+SCORE_COLORS = {"weak": "#d0443e", "ok": "#d19a1c", "strong": "#2e9d4f", "easy": "#2f7fd3"}
+UNSCORED_COLOR = "#8c8f96"
 
 
 def system_is_dark() -> bool:

@@ -1,0 +1,197 @@
+"""Opening the store on real SQLite files: migrations, refusal without damage, crashes and upgrades."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from desktop_app.core.store import SCHEMA_VERSION, Store, StoreError
+
+
+def test_new_store_has_schema_version_wal_and_foreign_keys(store: Store) -> None:
+    assert store.schema_version() == SCHEMA_VERSION
+    assert store._db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store._db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
+
+
+def test_newer_database_is_refused_and_not_modified(tmp_path: Path) -> None:
+    path = tmp_path / "mlprep.sqlite3"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE future (x)")
+    con.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    con.commit()
+    con.close()
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="newer version of MLPrep"):
+        Store.open(path)
+    assert path.read_bytes() == before
+    assert not (tmp_path / "mlprep.sqlite3-wal").exists()
+
+
+def test_corrupt_file_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "mlprep.sqlite3"
+    path.write_bytes(b"this is not sqlite at all, just some text that a crash could leave" * 50)
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="damaged or is not an MLPrep database") as err:
+        Store.open(path)
+    assert str(path) in str(err.value) and "left untouched" in str(err.value)
+    assert path.read_bytes() == before
+
+
+def test_locked_database_gives_a_clear_message(tmp_path: Path) -> None:
+    path = tmp_path / "mlprep.sqlite3"
+    Store.open(path).close()
+    holder = sqlite3.connect(path, timeout=0)
+    holder.execute("PRAGMA journal_mode=delete").fetchone()
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(StoreError, match="locked by another program"):
+            Store.open(path)
+    finally:
+        holder.rollback()
+        holder.close()
+
+
+def test_folder_in_place_of_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "mlprep.sqlite3"
+    path.mkdir()
+    with pytest.raises(StoreError, match="is a folder"):
+        Store.open(path)
+
+
+def test_migration_from_an_empty_version_zero_file(tmp_path: Path) -> None:
+    path = tmp_path / "mlprep.sqlite3"
+    sqlite3.connect(path).close()
+    s = Store.open(path)
+    assert s.schema_version() == SCHEMA_VERSION
+    s.close()
+
+
+def test_migrations_run_in_order_in_one_transaction(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_app.core import store as store_module
+
+    path = tmp_path / "m.sqlite3"
+    Store.open(path).close()
+    applied: list[str] = []
+
+    def add_column(db) -> None:  # type: ignore[no-untyped-def]
+        applied.append("2")
+        db.execute_sql("ALTER TABLE note ADD COLUMN pinned INTEGER DEFAULT 0")
+
+    def broken(db) -> None:  # type: ignore[no-untyped-def]
+        applied.append("3")
+        raise RuntimeError("disk full halfway through")
+
+    base = store_module.SCHEMA_VERSION
+    monkeypatch.setattr(store_module, "MIGRATIONS", [*store_module.MIGRATIONS, add_column, broken])
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", base + 2)
+    with pytest.raises(RuntimeError):
+        Store.open(path)
+    assert applied == ["2", "3"]
+    con = sqlite3.connect(path)
+    # Both steps rolled back together: version and schema exactly as before the upgrade.
+    assert con.execute("PRAGMA user_version").fetchone()[0] == base
+    assert "pinned" not in [r[1] for r in con.execute("PRAGMA table_info(note)")]
+    con.close()
+    monkeypatch.setattr(store_module, "MIGRATIONS", [*store_module.MIGRATIONS[:base], add_column])
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", base + 1)
+    s = Store.open(path)
+    assert s.schema_version() == base + 1
+    assert "pinned" in [r[1] for r in s._db.execute_sql("PRAGMA table_info(note)").fetchall()]
+    s.close()
+
+
+def test_reviews_survive_a_killed_process(tmp_path: Path, bank: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import textwrap
+
+    path = tmp_path / "crash" / "mlprep.sqlite3"
+    program = textwrap.dedent(
+        f"""
+        import os, signal, sys
+        from pathlib import Path
+        from desktop_app.core.store import Store
+        s = Store.open(Path({str(path)!r}))
+        s.bank.sync([Path({str(bank)!r})])
+        s.reviews.record("a1", "strong")
+        s.reviews.record("b1", "weak")
+        sys.stdout.flush()
+        os.kill(os.getpid(), signal.SIGKILL)  # no close, no checkpoint: as if the app crashed
+        """
+    )
+    repo = Path(__file__).resolve().parents[2]
+    proc = subprocess.run([sys.executable, "-c", program], cwd=repo, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    s = Store.open(path)
+    assert [(r.qid, r.score) for r in s.reviews.all()] == [("a1", "strong"), ("b1", "weak")]
+    assert s._db.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"
+    s.close()
+
+
+def test_a_version_one_store_upgrades_with_its_history(tmp_path: Path, bank: Path) -> None:
+    """A store written by the first release (schema 1) opens in this one with every review intact."""
+    from desktop_app.core import store as store_module
+    from desktop_app.core.store import migrations
+
+    path = tmp_path / "v1.sqlite3"
+    con = sqlite3.connect(path)
+    for sql in migrations.V1:
+        con.execute(sql)
+    con.execute("INSERT INTO topic_row VALUES ('alpha', 'Alpha', '', 10, '', 0)")
+    con.execute(
+        "INSERT INTO question_row (qid, topic_id, position, question, level, answer, follow_ups, tags, rubric_strong,"
+        " rubric_ok, rubric_weak, solution, tests, content_hash, retired) VALUES ('a1', 'alpha', 1, 'Old?',"
+        " 'beginner', 'Old answer.', '[]', '[]', 'A rubric of one sentence.', 'o', 'w', NULL, NULL, 'old', 0)"
+    )
+    con.execute(
+        "INSERT INTO review (qid, reviewed_at, score, source, seconds) VALUES ('a1', 1000.0, 'ok', 'self', 3.0)"
+    )
+    con.execute("PRAGMA user_version = 1")
+    con.commit()
+    con.close()
+    s = Store.open(path)
+    assert s.schema_version() == store_module.SCHEMA_VERSION >= 4
+    assert [(r.qid, r.score, r.seconds) for r in s.reviews.all()] == [("a1", "ok", 3.0)]
+    assert s._db.execute_sql("SELECT count(*) FROM mock_session").fetchone()[0] == 0
+    # The old one-sentence rubric reads as one essential point, before and after a sync.
+    old = s.questions.get("a1")
+    assert old is not None and old.rubric.strong == ("A rubric of one sentence.",) and old.rubric.also_good == ()
+    # The upgrade scheduled the card from the history it already had.
+    card = s.sched.card("a1")
+    assert card is not None and card.last_review == pytest.approx(1000.0, abs=1e-3)
+    s.bank.sync([bank])
+    assert [(r.qid, r.score) for r in s.reviews.all()] == [("a1", "ok")]
+    s.close()
+
+
+def test_wal_is_checkpointed_in_the_background_not_on_commit(tmp_path: Path, bank: Path) -> None:
+    path = tmp_path / "w" / "mlprep.sqlite3"
+    s = Store.open(path)
+    s.bank.sync([bank])
+    assert s._db.execute_sql("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+    for i in range(50):
+        s.reviews.record("a1", "ok", at=1000.0 + i)
+    wal = path.with_name(path.name + "-wal")
+    assert wal.stat().st_size > 0
+    s.checkpoint_in_background().join(10)
+    reader = sqlite3.connect(path)
+    assert reader.execute("SELECT COUNT(*) FROM review").fetchone()[0] == 50
+    reader.close()
+    s.close()
+    assert not wal.exists() or wal.stat().st_size == 0  # close truncates it
+
+
+def test_progress_survives_reopen(tmp_path: Path, bank: Path) -> None:
+    path = tmp_path / "d" / "mlprep.sqlite3"
+    s = Store.open(path)
+    s.bank.sync([bank])
+    s.reviews.record("b1", "strong")
+    s.close()
+    s = Store.open(path)
+    assert s.bank.sync([bank]).unchanged
+    assert s.questions.progress_counts() == (1, 3)
+    s.close()
