@@ -64,3 +64,70 @@ def write_synthetic_bank(folder: Path, questions: int, topics: int = 20, seed: i
             n += 1
         (folder / f"synthetic-{t}.toml").write_text("".join(parts), encoding="utf-8")
     return folder
+
+
+class LoopProbe:
+    """A 1 ms precise Qt timer: the longest gap between its ticks is the longest time the event loop was busy.
+
+    Imports Qt lazily so benchmarks without a window can import this module.
+    """
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import Qt, QTimer
+
+        self.gaps: list[float] = []
+        self.last = time.perf_counter()
+        self.timer = QTimer(interval=1)
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.timeout.connect(self.tick)
+
+    def tick(self) -> None:
+        now = time.perf_counter()
+        self.gaps.append((now - self.last) * 1000)
+        self.last = now
+
+    def run(self, app: object, until: Callable[[], bool], timeout: float = 60.0) -> float:
+        """Spin the loop until `until()` holds; returns the seconds it took."""
+        self.gaps.clear()
+        started = self.last = time.perf_counter()
+        self.timer.start()
+        end = started + timeout
+        while not until() and time.perf_counter() < end:
+            app.processEvents()  # type: ignore[attr-defined]
+            time.sleep(0.0005)
+        self.timer.stop()
+        return time.perf_counter() - started
+
+
+def store_with_history(tmp: Path, questions: int, reviews: int) -> tuple[object, list[str]]:
+    """A store synced from a synthetic bank, with `reviews` scores over a year on 60% of its questions,
+    and the schedule built from them. Returns the open store and the studied question ids."""
+    from desktop_app.core.store import Store
+
+    bank = write_synthetic_bank(tmp / "bank", questions)
+    store = Store.open(tmp / "data" / "mlprep.sqlite3")
+    store.bank.sync([bank])
+    qids = [str(r[0]) for r in store.execute("SELECT qid FROM question_row")]
+    rng = random.Random(5)
+    now = time.time()
+    studied = qids[: int(len(qids) * 0.6)]
+    rows = [
+        (
+            rng.choice(studied),
+            now - rng.random() * 365 * 86400,
+            rng.choice(("weak", "ok", "strong", "strong")),
+            "mock" if rng.random() < 0.2 else "self",
+            30.0,
+        )
+        for _ in range(reviews)
+    ]
+    with store._db.atomic():
+        store._db.cursor().executemany(
+            "INSERT INTO review (qid, reviewed_at, score, source, seconds) VALUES (?, ?, ?, ?, ?)", rows
+        )
+    t = time.perf_counter()
+    store.sched.rebuild()
+    print(
+        f"{reviews:,} reviews on {len(studied):,} questions; full rebuild of the schedule: {time.perf_counter() - t:.1f} s"
+    )
+    return store, studied

@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import random
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from bench.common import machine_baseline_ms, percentile, timed_ms, write_synthetic_bank
+from bench.common import machine_baseline_ms, percentile, store_with_history, timed_ms
 
 
 def main() -> None:
@@ -31,48 +29,21 @@ def main() -> None:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from desktop_app.core.store import Store
-    from desktop_app.ui.dashboard import open_dashboard
+    from desktop_app.core import dashboard
+    from desktop_app.ui.dashboard import dashboard_window
     from desktop_app.ui.main_window import MainWindow
     from desktop_app.ui.sidebar import DUE
 
     base = machine_baseline_ms()
     print(f"machine baseline (fixed CPU workload): {base:.1f} ms")
     tmp = Path(tempfile.mkdtemp(prefix="mlprep-dash-"))
-    bank = write_synthetic_bank(tmp / "bank", args.questions)
-    store = Store.open(tmp / "data" / "mlprep.sqlite3")
-    store.bank.sync([bank])
-    qids = [r[0] for r in store._db.execute_sql("SELECT qid FROM question_row").fetchall()]
-    rng = random.Random(5)
-    now = time.time()
-    studied = qids[: int(len(qids) * 0.6)]
-    rows = []
-    for _ in range(args.reviews):
-        rows.append(
-            (
-                rng.choice(studied),
-                now - rng.random() * 365 * 86400,
-                rng.choice(("weak", "ok", "strong", "strong")),
-                "mock" if rng.random() < 0.2 else "self",
-                30.0,
-            )
-        )
-    with store.db.atomic():
-        store.db.cursor().executemany(
-            "INSERT INTO review (qid, reviewed_at, score, source, seconds) VALUES (?, ?, ?, ?, ?)", rows
-        )
-    t = time.perf_counter()
-    store.sched.rebuild()
-    print(
-        f"{args.reviews:,} reviews on {len(studied):,} questions; rebuild of the schedule: {time.perf_counter() - t:.1f} s"
-    )
-
+    store, studied = store_with_history(tmp, args.questions, args.reviews)
     app = QApplication.instance() or QApplication(["bench"])
     opens = []
     for _ in range(7):
 
         def open_and_paint() -> None:
-            window = open_dashboard(store)
+            window = dashboard_window(dashboard.build(store))
             window.show()
             app.processEvents()
             window.close()
@@ -84,8 +55,6 @@ def main() -> None:
         f"dashboard open (data + widgets + paint): median {statistics.median(opens):.0f} ms, "
         f"max {max(opens):.0f} ms over 7 opens (budget 200 ms; median = {statistics.median(opens) / base:.1f}x baseline)"
     )
-
-    from desktop_app.core import dashboard
 
     data_ms = [timed_ms(lambda: dashboard.build(store)) for _ in range(5)]
     print(f"  of which the numbers (dashboard.build): median {statistics.median(data_ms):.0f} ms")

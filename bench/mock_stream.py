@@ -18,37 +18,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
-from bench.common import percentile
+from bench.common import LoopProbe, percentile
 from tests.simulator.fake_anthropic import FakeAnthropic, Script
-
-
-class LoopProbe:
-    """A 1 ms precise timer: the longest gap between its ticks is the longest time the loop was busy."""
-
-    def __init__(self) -> None:
-        self.gaps: list[float] = []
-        self.last = time.perf_counter()
-        self.timer = QTimer(interval=1)
-        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self.timer.timeout.connect(self.tick)
-
-    def tick(self) -> None:
-        now = time.perf_counter()
-        self.gaps.append((now - self.last) * 1000)
-        self.last = now
-
-    def run(self, app: QApplication, until: object, timeout: float = 60.0) -> None:
-        self.gaps.clear()
-        self.last = time.perf_counter()
-        self.timer.start()
-        end = time.perf_counter() + timeout
-        while not until() and time.perf_counter() < end:  # type: ignore[operator]
-            app.processEvents()
-            time.sleep(0.0005)
-        self.timer.stop()
 
 
 def main() -> None:

@@ -29,7 +29,17 @@ def test_installed_app_passes_its_smoke_test_from_another_directory(tmp_path: Pa
     bindir = env_dir / ("Scripts" if os.name == "nt" else "bin")
     python = bindir / "python"
     install = subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", str(source)],
+        [
+            str(python),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "-c",
+            str(source / "constraints.txt"),
+            str(source),
+        ],
         capture_output=True,
         text=True,
         timeout=900,

@@ -133,7 +133,17 @@ class MainWindow(QMainWindow):
 
     def _build(self) -> None:
         from PySide6.QtCore import Qt
-        from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QSplitter, QVBoxLayout, QWidget
+        from PySide6.QtWidgets import (
+            QComboBox,
+            QFrame,
+            QHBoxLayout,
+            QLabel,
+            QLineEdit,
+            QScrollArea,
+            QSplitter,
+            QVBoxLayout,
+            QWidget,
+        )
 
         from desktop_app.core.vocab import LEVELS
         from desktop_app.ui.question_list import QuestionListModel, QuestionListView
@@ -180,7 +190,15 @@ class MainWindow(QMainWindow):
         self.right_splitter = QSplitter(Qt.Orientation.Horizontal)
         self.right_splitter.setObjectName("rightSplitter")
         self.right_splitter.addWidget(self.question_view)
-        self.right_splitter.addWidget(self.rubric_panel)
+        # Long rubrics scroll inside their pane instead of making the whole window taller.
+        rubric_scroll = QScrollArea()
+        rubric_scroll.setObjectName("rubricScroll")
+        rubric_scroll.setWidgetResizable(True)
+        rubric_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        rubric_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        rubric_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the study keys must keep reaching the window
+        rubric_scroll.setWidget(self.rubric_panel)
+        self.right_splitter.addWidget(rubric_scroll)
         self.right_splitter.setStretchFactor(0, 3)
         self.right_splitter.setStretchFactor(1, 1)
 
@@ -325,7 +343,7 @@ class MainWindow(QMainWindow):
         from desktop_app.ui.study_settings import apply_settings
 
         if self.store is not None and self.study is not None:
-            apply_settings(self.store, config, self, self.statusBar(), self.study.after_schedule_change)  # type: ignore[arg-type]
+            apply_settings(self.store, config, self, self.statusBar(), self.study.after_settings_change)  # type: ignore[arg-type]
 
     def quit(self) -> None:
         self.close()

@@ -280,6 +280,12 @@ class StudyController(QObject):
         combo = self.w.level_filter
         combo.setCurrentIndex((combo.currentIndex() + 1) % combo.count())
 
+    def after_settings_change(self) -> None:
+        """New study settings moved due dates: only what shows due dates needs to change."""
+        self.update_status()
+        if self.w.sidebar.current_topic() == DUE or self.w.status_filter.currentData() == "due":
+            self.refresh_list()
+
     def after_schedule_change(self) -> None:
         """Scores from elsewhere (a mock interview) or new settings: counts, list and panel from the store."""
         self.refresh_topics()
