@@ -18,6 +18,7 @@ from desktop_app.paths import default_data_dir, resource_path
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QMainWindow
 
+    from desktop_app.core.bank import Problem
     from desktop_app.core.store import Store, SyncReport
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_STORE = 0, 1, 2
@@ -27,12 +28,26 @@ def bank_paths() -> list[Path]:
     return [resource_path("question_data")]
 
 
-def open_synced_store(data_dir: Path) -> tuple[Store, SyncReport]:
-    """Open the user's store and bring it up to date with the shipped bank; raises StoreError."""
-    from desktop_app.core.store import open_store
+def open_synced_store(data_dir: Path, verify: bool = True) -> tuple[Store, SyncReport]:
+    """Open the user's store and bring it up to date with the shipped bank; raises StoreError, never a
+    raw database error (a damaged page can surface during the sync's reads).
 
-    store = open_store(data_dir)
-    report = store.bank.sync(bank_paths())
+    With verify=False the integrity check runs on a worker thread (writes wait for its verdict), which the
+    window uses so that start-up does not grow with the size of the store.
+    """
+    import sqlite3
+
+    import peewee
+
+    from desktop_app.core.store import StoreError, open_store
+
+    store = open_store(data_dir, verify=verify)
+    try:
+        report = store.bank.sync(bank_paths())
+    except (peewee.DatabaseError, sqlite3.Error, StoreError) as exc:
+        problem = store.damaged or f"{store.path} could not be read ({exc}). It was left as it was."
+        store.close()
+        raise StoreError(problem) from exc
     return store, report
 
 
@@ -52,14 +67,45 @@ def create_window(data_dir: Path) -> QMainWindow:
     from desktop_app.ui.store_error import StoreErrorWindow
 
     try:
-        store, report = open_synced_store(data_dir)
+        store, report = open_synced_store(data_dir, verify=False)
     except StoreError as exc:
-        return StoreErrorWindow(str(exc))
+        return StoreErrorWindow(str(exc), data_dir)
     from desktop_app.simulator.keys import KeyStore
 
     window = MainWindow(_settings(data_dir), KeyStore())
-    window.attach(store, report.problems)
-    return window
+    refusal = _attach(window, store, report.problems, data_dir)
+    return refusal if refusal is not None else window
+
+
+def _attach(window: QMainWindow, store: Store, problems: list[Problem], data_dir: Path) -> QMainWindow | None:
+    """Give the window its store. A damaged page can break a read before the background integrity check
+    answers: then the check runs now and the store is refused (nothing was written: writes wait for it)."""
+    import sqlite3
+
+    import peewee
+
+    window.storeDamaged.connect(lambda message: _refuse_damaged(window, message, data_dir))  # type: ignore[attr-defined]
+    try:
+        window.attach(store, problems)  # type: ignore[attr-defined]
+    except (peewee.DatabaseError, sqlite3.DatabaseError) as exc:
+        message = store.verdict(timeout=60) or f"{store.path} could not be read ({exc})."
+        store.close()
+        window.store = None  # type: ignore[attr-defined]
+        return _refuse_damaged(window, message, data_dir)
+    return None
+
+
+def _refuse_damaged(window: QMainWindow, message: str, data_dir: Path) -> QMainWindow:
+    """The integrity check found damage after the window opened: nothing was written (writes wait for the
+    check); the window gives way to one that says what happened and what can be done."""
+    from desktop_app.ui.store_error import StoreErrorWindow
+
+    print(message, file=sys.stderr)
+    refusal = StoreErrorWindow(message, data_dir)
+    refusal.show()
+    window.hide()  # hidden, not closed: closing would save its state over the settings
+    window._refusal = refusal  # type: ignore[attr-defined]  # kept alive with the window
+    return refusal
 
 
 def _make_app(argv: list[str]):  # type: ignore[no-untyped-def]
@@ -98,25 +144,52 @@ def run_gui(data_dir: Path) -> int:
         from desktop_app.ui.store_error import StoreErrorWindow
 
         try:
-            store, report = open_synced_store(data_dir)
+            store, report = open_synced_store(data_dir, verify=False)
         except StoreError as exc:
             print(exc, file=sys.stderr)
-            shell, window = window, StoreErrorWindow(str(exc))
+            shell, window = window, StoreErrorWindow(str(exc), data_dir)
             window.show()
             shell.hide()  # hidden, not closed: closing would save its empty state over the settings
             return
-        window.attach(store, report.problems)  # type: ignore[attr-defined]
+        if _attach(window, store, report.problems, data_dir) is not None:
+            return
         if os.environ.get("MLPREP_EXIT_AFTER_LOADED"):  # for bench/startup.py
             _after_first_paint(window, lambda: (print(f"loaded {time.time():.6f}", flush=True), app.quit()))
             window.update()
         QTimer.singleShot(50, window.warm_up)  # type: ignore[attr-defined]
 
     _after_first_paint(window, load)
+    _report_database_errors(lambda: window)
     code = app.exec()
+    from desktop_app.ui import background
+
+    background.shutdown()  # stop, then wait: no job may outlive the store it uses
     store = getattr(window, "store", None)
     if store is not None:
         store.close()
     return int(code)
+
+
+def _report_database_errors(current_window) -> None:  # type: ignore[no-untyped-def]
+    """A database error raised in a Qt slot (a page that broke during the session) would only print a
+    traceback: check the store now, and refuse it in the window if it is damaged."""
+    import sqlite3
+
+    import peewee
+
+    def hook(exc_type, exc, tb):  # type: ignore[no-untyped-def]
+        window = current_window()
+        store = getattr(window, "store", None)
+        if issubclass(exc_type, (peewee.DatabaseError, sqlite3.DatabaseError)) and store is not None:
+            problem = store.verify()
+            if problem is not None:
+                window.storeDamaged.emit(problem)
+                return
+            window.statusBar().showMessage(f"Reading your progress failed: {exc}. Nothing was changed.", 8000)
+            return
+        sys.__excepthook__(exc_type, exc, tb)
+
+    sys.excepthook = hook
 
 
 def _after_first_paint(window, callback) -> None:  # type: ignore[no-untyped-def]
@@ -162,6 +235,11 @@ def smoke_test(data_dir: Path) -> int:
         return EXIT_STORE
     store = window.store
     assert store is not None
+    problem = store.verdict(timeout=60)
+    if problem is not None:
+        print(f"smoke test failed: {problem}", file=sys.stderr)
+        store.close()
+        return EXIT_STORE
     reviewed, total = store.questions.progress_counts()
     rendered = window.question_view.toPlainText().strip()
     store.close()
@@ -301,14 +379,25 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace, data_dir: Path) -> int:
+    import sqlite3
+
+    import peewee
+
+    from desktop_app.core.store import StoreError
+
     if args.command == "validate":
         return cmd_validate(args.paths)
-    if args.command == "stats":
-        return cmd_stats(data_dir)
-    if args.command == "rebuild-schedule":
-        return cmd_rebuild(data_dir)
-    if args.smoke_test:
-        return smoke_test(data_dir)
+    try:
+        if args.command == "stats":
+            return cmd_stats(data_dir)
+        if args.command == "rebuild-schedule":
+            return cmd_rebuild(data_dir)
+        if args.smoke_test:
+            return smoke_test(data_dir)
+    except (StoreError, peewee.DatabaseError, sqlite3.Error) as exc:
+        # A store that breaks while a command reads it: say so, never a traceback.
+        print(f"{data_dir / 'mlprep.sqlite3'}: {exc}. The file was left as it was.", file=sys.stderr)
+        return EXIT_STORE
     return run_gui(data_dir)
 
 

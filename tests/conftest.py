@@ -99,3 +99,21 @@ def run_smoke_test(command: list[str], data_dir: Path, cwd: Path) -> subprocess.
         env=env,
         timeout=300,
     )
+
+
+def damage_interior_page(path: Path) -> bytes:
+    """Zero one page in the middle of an SQLite file (not the header page), as a failing disk might;
+    returns the damaged bytes so a test can check nothing wrote to the file afterwards."""
+    import sqlite3
+
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    page_size = con.execute("PRAGMA page_size").fetchone()[0]
+    # The review table's root page: damage there is what broke scoring silently before.
+    root = con.execute("SELECT rootpage FROM sqlite_master WHERE name = 'review'").fetchone()[0]
+    con.close()
+    data = bytearray(path.read_bytes())
+    start = (root - 1) * page_size
+    data[start : start + page_size] = bytes(page_size)
+    path.write_bytes(bytes(data))
+    return bytes(data)

@@ -102,3 +102,19 @@ def test_stats_counts_easy_says_days_properly_and_ends_quietly_in_a_pipe(tmp_pat
     finally:
         os.close(write_end)
     assert piped.returncode == 0 and piped.stderr == "", piped.stderr
+
+
+def test_a_damaged_store_gets_a_message_and_exit_2_from_every_command_never_a_traceback(tmp_path: Path) -> None:
+    from desktop_app.app import open_synced_store
+    from tests.conftest import damage_interior_page
+
+    store, _ = open_synced_store(tmp_path)
+    for summary in store.questions.list()[:20]:
+        store.reviews.record(summary.qid, "ok")
+    store.close()
+    damaged = damage_interior_page(tmp_path / "mlprep.sqlite3")
+    for args in (["stats"], ["rebuild-schedule"], ["--smoke-test"]):
+        proc = run(*args, "--data-dir", str(tmp_path))
+        assert proc.returncode == 2, (args, proc.stdout, proc.stderr)
+        assert "is damaged" in proc.stderr and "Traceback" not in proc.stderr, (args, proc.stderr)
+    assert (tmp_path / "mlprep.sqlite3").read_bytes() == damaged

@@ -62,27 +62,42 @@ class StudySession:
         self.revealed = not self.revealed
 
     def score(self, tier: str) -> ScoredStep | None:
-        """Record the score for the current question and move to the next one."""
+        """Record the score for the current question and move to the next one.
+
+        The store is written first: if that fails (WriteError), nothing here has changed, so the same
+        question is still current and the caller can offer to retry.
+        """
         current = self.current
         if current is None:
             return None
-        seconds = self.clock() - self._shown_at
-        review_id = self.store.reviews.record(current.qid, tier, source="self", seconds=seconds)
-        step = ScoredStep(review_id, self.index, current.qid)
-        self._undo.append(step)
-        self.items[self.index] = _with_score(current, tier)
+        step = self.record(current.qid, tier, self.clock() - self._shown_at)
         if not self.next():
             # Last question: stay, but start a fresh clock for a possible re-score.
             self.revealed = True
             self._shown_at = self.clock()
         return step
 
+    def record(self, qid: str, tier: str, seconds: float) -> ScoredStep:
+        """Write one score (also a retried one) and keep it undoable; raises WriteError if it did not land."""
+        review_id = self.store.reviews.record(qid, tier, source="self", seconds=seconds)
+        index = next((i for i, item in enumerate(self.items) if item.qid == qid), -1)
+        step = ScoredStep(review_id, index, qid)
+        self._undo.append(step)
+        if index >= 0:
+            self.items[index] = _with_score(self.items[index], tier)
+        return step
+
     def undo(self) -> ScoredStep | None:
-        """Take back the last score of this session and return to that question."""
+        """Take back the last score of this session and return to that question.
+
+        The store changes first and the undo stack only after it committed: a failed undo (another program
+        holds the lock) leaves the stack as it was, so the next attempt undoes the same score.
+        """
         if not self._undo:
             return None
-        step = self._undo.pop()
+        step = self._undo[-1]
         self.store.reviews.undo(step.review_id)
+        self._undo.pop()
         last = self.store.reviews.last(step.qid)
         for i, item in enumerate(self.items):
             if item.qid == step.qid:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 # Only what the first paint needs is imported here; build() imports the rest once the window shows.
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QSettings, Signal
 from PySide6.QtWidgets import QMainWindow
 
 if TYPE_CHECKING:
@@ -31,6 +31,8 @@ class MainWindow(QMainWindow):
     """Built in three steps so that it paints as soon as a bare window would: the constructor makes only
     the frame, build() the widgets (Qt's enums and the panels cost more than the first paint itself),
     attach() gives it the store and fills them. create_window() runs all three at once."""
+
+    storeDamaged = Signal(str)  # the integrity check's message
 
     def __init__(self, settings: QSettings, keys: KeyStore | None = None):
         super().__init__()
@@ -125,9 +127,15 @@ class MainWindow(QMainWindow):
         )
         self.mocks.finished.connect(study.after_schedule_change)
         study.start()
+        # The integrity check runs on a worker thread (writes wait for it); a damaged store is refused.
+        background.run(self, lambda _job: store.verdict(), self._on_verdict)
         self._checkpoints = QTimer(self, interval=CHECKPOINT_INTERVAL_MS)
         self._checkpoints.timeout.connect(lambda: background.run(self, lambda _job: store.checkpoint(), key="wal"))
         self._checkpoints.start()
+
+    def _on_verdict(self, problem: object) -> None:
+        if problem:
+            self.storeDamaged.emit(str(problem))
 
     # -- construction --------------------------------------------------------------------
 

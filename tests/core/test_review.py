@@ -60,3 +60,83 @@ def test_set_items_keeps_the_current_question(tmp_path: Path) -> None:
     session.set_items([], keep_qid="x3")
     assert session.current is None and session.score("ok") is None
     store.close()
+
+
+class LockHolder:
+    """Another process that holds the store's write lock (BEGIN IMMEDIATE) until released."""
+
+    def __init__(self, path: Path):
+        import subprocess
+        import sys
+
+        program = (
+            "import sqlite3, sys\n"
+            "con = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+            "con.execute('BEGIN IMMEDIATE')\n"
+            "print('locked', flush=True)\n"
+            "sys.stdin.readline()\n"
+            "con.rollback()\n"
+        )
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", program, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+        assert self.proc.stdout is not None and self.proc.stdout.readline().strip() == "locked"
+
+    def release(self) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write("\n")
+        self.proc.stdin.close()
+        self.proc.wait(10)
+        assert self.proc.stdout is not None
+        self.proc.stdout.close()
+
+
+def test_a_failed_undo_keeps_the_stack_so_the_next_undo_takes_back_the_same_score(tmp_path: Path) -> None:
+    """Issue 12: undo used to pop its stack before the store change, so after a locked store the next U
+    deleted the previous score instead."""
+    import pytest
+
+    from desktop_app.core.store import WriteError
+
+    write_topic(tmp_path / "bank", "t", [{"qid": "a"}, {"qid": "b"}])
+    store = Store.open(tmp_path / "s.sqlite3")
+    store.bank.sync([tmp_path / "bank"])
+    session = StudySession(store)
+    session.set_items(store.questions.list())
+    session.score("weak")  # a
+    session.score("strong")  # b
+    holder = LockHolder(tmp_path / "s.sqlite3")
+    try:
+        with pytest.raises(WriteError) as err:
+            session.undo()
+        assert err.value.kind == "locked" and "Retry" in err.value.message
+        assert session.can_undo
+    finally:
+        holder.release()
+    step = session.undo()
+    assert step is not None and step.qid == "b"
+    assert [(r.qid, r.score) for r in store.reviews.all()] == [("a", "weak")]
+    store.close()
+
+
+def test_a_failed_score_changes_nothing_and_can_be_retried(tmp_path: Path) -> None:
+    import pytest
+
+    from desktop_app.core.store import WriteError
+
+    write_topic(tmp_path / "bank", "t", [{"qid": "a"}, {"qid": "b"}])
+    store = Store.open(tmp_path / "s.sqlite3")
+    store.bank.sync([tmp_path / "bank"])
+    session = StudySession(store)
+    session.set_items(store.questions.list())
+    holder = LockHolder(tmp_path / "s.sqlite3")
+    try:
+        with pytest.raises(WriteError):
+            session.score("ok")
+        assert session.current is not None and session.current.qid == "a" and session.current.last_score is None
+        assert not session.can_undo
+    finally:
+        holder.release()
+    session.score("ok")
+    assert [(r.qid, r.score) for r in store.reviews.all()] == [("a", "ok")]
+    store.close()

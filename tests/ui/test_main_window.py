@@ -256,3 +256,29 @@ def test_store_is_a_real_file_in_the_data_dir(qtbot: QtBot, data_dir: Path) -> N
     store = Store.open(data_dir / "mlprep.sqlite3")
     assert [r.score for r in store.reviews.all()] == ["ok"]
     store.close()
+
+
+def test_a_store_found_damaged_after_the_window_opens_is_refused_and_never_written(
+    qtbot: QtBot, data_dir: Path
+) -> None:
+    from desktop_app.app import open_synced_store
+    from desktop_app.ui.store_error import StoreErrorWindow
+    from tests.conftest import damage_interior_page
+
+    store, _ = open_synced_store(data_dir)
+    store.reviews.record(store.questions.list()[0].qid, "ok")
+    store.close()
+    damaged = damage_interior_page(data_dir / "mlprep.sqlite3")
+    window = create_window(data_dir)
+    qtbot.addWidget(window)
+    if isinstance(window, MainWindow):  # the damage is found by the background check
+        with qtbot.waitSignal(window.storeDamaged, timeout=10_000):
+            pass
+        refusal = window._refusal  # type: ignore[attr-defined]
+        qtbot.addWidget(refusal)
+    else:  # or while the bank sync read the damaged page
+        refusal = window
+    assert isinstance(refusal, StoreErrorWindow) and "is damaged" in refusal.message
+    if isinstance(window, MainWindow) and window.store is not None:
+        window.store.close()
+    assert (data_dir / "mlprep.sqlite3").read_bytes() == damaged

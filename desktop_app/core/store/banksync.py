@@ -17,7 +17,7 @@ from desktop_app.core.bank import Bank, Problem, Question, Topic, bank_files, lo
 from desktop_app.core.store.models import BankFile, QuestionRow, QuestionSearch, TitleSearch, TopicRow
 from desktop_app.core.store.records import SyncReport
 from desktop_app.core.store.search import index_fields
-from desktop_app.core.store.sql import chunks, write
+from desktop_app.core.store.sql import WriteGate, chunks
 
 
 def _file_sha(path: Path) -> str:
@@ -45,8 +45,9 @@ def question_fields(q: Question, position: int) -> dict[str, object]:
 
 
 class BankSync:
-    def __init__(self, db: SqliteDatabase, after_retag: Callable[[], None]):
+    def __init__(self, db: SqliteDatabase, gate: WriteGate, after_retag: Callable[[], None]):
         self._db = db
+        self._write = gate
         self._retag_cards = after_retag  # cards follow their question's topic and level
 
     def sync(self, paths: Sequence[Path]) -> SyncReport:
@@ -67,7 +68,7 @@ class BankSync:
                 return SyncReport(unchanged=True)
             shas = {k: _file_sha(current[k][0]) for k in changed}
             if all(shas[k] == stored[k].sha for k in changed):
-                with write(self._db):
+                with self._write():
                     for k in changed:
                         BankFile.update(size=current[k][1], mtime_ns=current[k][2]).where(BankFile.path == k).execute()
                 return SyncReport(unchanged=True)
@@ -89,7 +90,7 @@ class BankSync:
             if failed_files
             else set()
         )
-        with write(self._db):
+        with self._write():
             self._sync_topics(bank.topics, failed_topics)
             existing = {
                 r.qid: r

@@ -7,19 +7,22 @@ import time
 
 from peewee import SqliteDatabase
 
+from desktop_app.core.redact import redact
 from desktop_app.core.store.models import MockSession, MockTurn
 from desktop_app.core.store.records import MockSessionRecord, MockTurnRecord
-from desktop_app.core.store.sql import write
+from desktop_app.core.store.sql import WriteGate
 
 
 class MockLog:
-    def __init__(self, db: SqliteDatabase):
+    def __init__(self, db: SqliteDatabase, gate: WriteGate):
         self._db = db
+        self._write = gate
 
     def create_session(self, mode: str, model: str, config: dict[str, object], at: float | None = None) -> int:
-        row = MockSession.create(
-            started_at=time.time() if at is None else at, mode=mode, model=model, config=json.dumps(config)
-        )
+        with self._write():
+            row = MockSession.create(
+                started_at=time.time() if at is None else at, mode=mode, model=model, config=json.dumps(config)
+            )
         return int(row.id)
 
     def add_turn(
@@ -33,7 +36,7 @@ class MockLog:
         seconds: float = 0.0,
     ) -> int:
         """Append to a transcript; committed at once, so a crash or a network fault loses nothing typed."""
-        with write(self._db):
+        with self._write():
             last = self._db.execute_sql(
                 "SELECT MAX(seq) FROM mock_turn WHERE session_id = ?", (session_id,)
             ).fetchone()[0]
@@ -43,31 +46,34 @@ class MockLog:
                 qid=qid,
                 round=round,
                 kind=kind,
-                text=text,
-                grade=json.dumps(grade) if grade is not None else None,
+                text=redact(text),  # nothing key-shaped is ever written to the store
+                grade=redact(json.dumps(grade)) if grade is not None else None,
                 seconds=seconds,
                 created_at=time.time(),
             )
         return int(row.id)
 
     def update_turn(self, turn_id: int, text: str, grade: dict[str, object] | None = None) -> None:
-        MockTurn.update(text=text, grade=json.dumps(grade) if grade is not None else None).where(
-            MockTurn.id == turn_id
-        ).execute()
+        with self._write():
+            MockTurn.update(text=redact(text), grade=redact(json.dumps(grade)) if grade is not None else None).where(
+                MockTurn.id == turn_id
+            ).execute()
 
     def add_usage(self, session_id: int, usage: dict[str, int], cost_usd: float) -> None:
-        MockSession.update(
-            input_tokens=MockSession.input_tokens + usage.get("input_tokens", 0),
-            output_tokens=MockSession.output_tokens + usage.get("output_tokens", 0),
-            cache_read_tokens=MockSession.cache_read_tokens + usage.get("cache_read_input_tokens", 0),
-            cache_write_tokens=MockSession.cache_write_tokens + usage.get("cache_creation_input_tokens", 0),
-            cost_usd=MockSession.cost_usd + cost_usd,
-        ).where(MockSession.id == session_id).execute()
+        with self._write():
+            MockSession.update(
+                input_tokens=MockSession.input_tokens + usage.get("input_tokens", 0),
+                output_tokens=MockSession.output_tokens + usage.get("output_tokens", 0),
+                cache_read_tokens=MockSession.cache_read_tokens + usage.get("cache_read_input_tokens", 0),
+                cache_write_tokens=MockSession.cache_write_tokens + usage.get("cache_creation_input_tokens", 0),
+                cost_usd=MockSession.cost_usd + cost_usd,
+            ).where(MockSession.id == session_id).execute()
 
     def finish(self, session_id: int, status: str, summary: dict[str, object]) -> None:
-        MockSession.update(status=status, ended_at=time.time(), summary=json.dumps(summary)).where(
-            MockSession.id == session_id
-        ).execute()
+        with self._write():
+            MockSession.update(status=status, ended_at=time.time(), summary=redact(json.dumps(summary))).where(
+                MockSession.id == session_id
+            ).execute()
 
     def sessions(self) -> list[MockSessionRecord]:
         return [_session_record(r) for r in MockSession.select().order_by(MockSession.started_at.desc())]

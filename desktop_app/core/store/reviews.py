@@ -13,15 +13,16 @@ from peewee import SqliteDatabase
 from desktop_app.core.store.models import Review
 from desktop_app.core.store.records import ReviewRecord
 from desktop_app.core.store.scheduling import Scheduling
-from desktop_app.core.store.sql import write
+from desktop_app.core.store.sql import WriteGate
 from desktop_app.core.vocab import REVIEW_SCORES, SOURCES
 
 _COLUMNS = "id, qid, reviewed_at, score, source, seconds"
 
 
 class ReviewLog:
-    def __init__(self, db: SqliteDatabase, sched: Scheduling):
+    def __init__(self, db: SqliteDatabase, gate: WriteGate, sched: Scheduling):
         self._db = db
+        self._write = gate
         self._sched = sched
 
     def record(self, qid: str, score: str, source: str = "self", seconds: float = 0.0, at: float | None = None) -> int:
@@ -30,7 +31,7 @@ class ReviewLog:
         if source not in SOURCES:
             raise ValueError(f"source must be one of {SOURCES}, not {source!r}")
         at = time.time() if at is None else at
-        with write(self._db):
+        with self._write():
             review_id = Review.insert(
                 qid=qid, reviewed_at=at, score=score, source=source, seconds=max(0.0, seconds)
             ).execute()
@@ -41,7 +42,7 @@ class ReviewLog:
 
     def undo(self, review_id: int) -> ReviewRecord | None:
         """Take back one score (the user pressed undo); the summary is recomputed from what remains."""
-        with write(self._db):
+        with self._write():
             row = self._db.execute_sql(f"SELECT {_COLUMNS} FROM review WHERE id = ?", (review_id,)).fetchone()
             if row is None:
                 return None

@@ -27,14 +27,15 @@ from desktop_app.core.schedule import (
 )
 from desktop_app.core.store.models import AppSetting, CardState
 from desktop_app.core.store.records import SUMMARY_COLUMNS, SUMMARY_JOINS, QuestionSummary
-from desktop_app.core.store.sql import RETIRED_QIDS, live_filters, write
+from desktop_app.core.store.sql import RETIRED_QIDS, WriteGate, live_filters
 
 Progress = Callable[[int, int], None]  # (done, total), for a progress bar
 
 
 class Scheduling:
-    def __init__(self, db: SqliteDatabase):
+    def __init__(self, db: SqliteDatabase, gate: WriteGate):
         self._db = db
+        self._write = gate
         self._scheduler_cache: tuple[date, object] | None = None
 
     # -- settings ---------------------------------------------------------------------------
@@ -59,7 +60,7 @@ class Scheduling:
             "new_per_day": str(config.new_per_day),
             "interview_date": config.interview_date.isoformat() if config.interview_date else "",
         }
-        with write(self._db):
+        with self._write():
             for key, value in values.items():
                 AppSetting.insert(key=key, value=value).on_conflict_replace().execute()
         self._scheduler_cache = None
@@ -122,7 +123,7 @@ class Scheduling:
 
     def rebuild(self) -> None:
         """Recompute every derived row (summaries, card states, daily activity) from the review log."""
-        with write(self._db):
+        with self._write():
             rebuild_derived(self._db, self.config())
         self._scheduler_cache = None
 
@@ -148,7 +149,7 @@ class Scheduling:
             for qid, stability, last_review in rows[start : start + batch]:
                 # fsrs adds whole days to the review's UTC time: no daylight-saving shifts.
                 updates.append((last_review + DAY * next_interval(stability=stability), qid, last_review))
-            with write(self._db):
+            with self._write():
                 # Only if the card was not reviewed meanwhile (a newer review already set its due date).
                 self._db.cursor().executemany(
                     "UPDATE card_state SET due = ? WHERE qid = ? AND last_review = ?", updates

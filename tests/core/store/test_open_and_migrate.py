@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.core.store import SCHEMA_VERSION, Store, StoreError
+from desktop_app.core.store import APPLICATION_ID, SCHEMA_VERSION, Store, StoreError
 
 
 def test_new_store_has_schema_version_wal_and_foreign_keys(store: Store) -> None:
@@ -20,6 +20,7 @@ def test_newer_database_is_refused_and_not_modified(tmp_path: Path) -> None:
     path = tmp_path / "mlprep.sqlite3"
     con = sqlite3.connect(path)
     con.execute("CREATE TABLE future (x)")
+    con.execute(f"PRAGMA application_id = {APPLICATION_ID}")  # written by a later MLPrep
     con.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
     con.commit()
     con.close()
@@ -61,10 +62,37 @@ def test_folder_in_place_of_the_file(tmp_path: Path) -> None:
         Store.open(path)
 
 
-def test_migration_from_an_empty_version_zero_file(tmp_path: Path) -> None:
+def test_an_empty_file_or_another_programs_database_is_refused_untouched(tmp_path: Path) -> None:
+    """Issue 12: a 0-byte file and another program's SQLite file used to be initialised or migrated in place."""
+    empty = tmp_path / "empty" / "mlprep.sqlite3"
+    empty.parent.mkdir()
+    sqlite3.connect(empty).close()  # sqlite3 leaves a 0-byte file
+    assert empty.stat().st_size == 0
+    with pytest.raises(StoreError, match="empty file"):
+        Store.open(empty)
+    assert empty.stat().st_size == 0
+    other = tmp_path / "other" / "mlprep.sqlite3"
+    other.parent.mkdir()
+    con = sqlite3.connect(other)
+    con.execute("CREATE TABLE contacts (name TEXT)")
+    con.execute("INSERT INTO contacts VALUES ('Ada')")
+    con.commit()
+    con.close()
+    before = other.read_bytes()
+    with pytest.raises(StoreError, match="made by another program"):
+        Store.open(other)
+    assert other.read_bytes() == before
+
+
+def test_a_new_store_carries_mlprep_s_application_id(tmp_path: Path) -> None:
+    from desktop_app.core.store import APPLICATION_ID
+
     path = tmp_path / "mlprep.sqlite3"
-    sqlite3.connect(path).close()
-    s = Store.open(path)
+    Store.open(path).close()
+    con = sqlite3.connect(path)
+    assert con.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    con.close()
+    s = Store.open(path)  # and is opened again as ours
     assert s.schema_version() == SCHEMA_VERSION
     s.close()
 
@@ -195,3 +223,39 @@ def test_progress_survives_reopen(tmp_path: Path, bank: Path) -> None:
     assert s.bank.sync([bank]).unchanged
     assert s.questions.progress_counts() == (1, 3)
     s.close()
+
+
+def test_a_store_with_a_zeroed_interior_page_is_refused_untouched(tmp_path: Path, bank: Path) -> None:
+    """Issue 12: the open check read only the header, so a damaged store was opened and written to."""
+    from tests.conftest import damage_interior_page
+
+    path = tmp_path / "mlprep.sqlite3"
+    s = Store.open(path)
+    s.bank.sync([bank])
+    for qid in ("a1", "a2", "b1"):
+        s.reviews.record(qid, "ok")
+    s.close()
+    damaged = damage_interior_page(path)
+    with pytest.raises(StoreError, match="is damaged") as err:
+        Store.open(path)
+    assert "will not write to it" in str(err.value)
+    assert path.read_bytes() == damaged
+
+
+def test_writes_wait_for_the_background_check_and_are_refused_on_a_damaged_store(tmp_path: Path, bank: Path) -> None:
+    from desktop_app.core.store import WriteError
+    from tests.conftest import damage_interior_page
+
+    path = tmp_path / "mlprep.sqlite3"
+    s = Store.open(path)
+    s.bank.sync([bank])
+    s.reviews.record("a1", "ok")
+    s.close()
+    damaged = damage_interior_page(path)
+    s = Store.open(path, verify=False)  # the window's way: the check runs on a worker thread
+    assert s.verdict(timeout=30) is not None and "is damaged" in (s.damaged or "")
+    with pytest.raises(WriteError) as err:
+        s.notes.set_note("a1", "typed while the store was damaged")
+    assert err.value.kind == "damaged"
+    s.close()
+    assert path.read_bytes() == damaged
