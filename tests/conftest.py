@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -117,3 +118,29 @@ def damage_interior_page(path: Path) -> bytes:
     data[start : start + page_size] = bytes(page_size)
     path.write_bytes(bytes(data))
     return bytes(data)
+
+
+class LockHolder:
+    """Another process that holds the store's write lock (BEGIN IMMEDIATE) until released."""
+
+    def __init__(self, path: Path):
+        program = (
+            "import sqlite3, sys\n"
+            "con = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+            "con.execute('BEGIN IMMEDIATE')\n"
+            "print('locked', flush=True)\n"
+            "sys.stdin.readline()\n"
+            "con.rollback()\n"
+        )
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", program, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+        assert self.proc.stdout is not None and self.proc.stdout.readline().strip() == "locked"
+
+    def release(self) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write("\n")
+        self.proc.stdin.close()
+        self.proc.wait(10)
+        assert self.proc.stdout is not None
+        self.proc.stdout.close()

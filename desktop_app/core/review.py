@@ -70,12 +70,19 @@ class StudySession:
         current = self.current
         if current is None:
             return None
-        step = self.record(current.qid, tier, self.clock() - self._shown_at)
+        step = self.record(current.qid, tier, self.elapsed())
+        self.move_on()
+        return step
+
+    def elapsed(self) -> float:
+        """Seconds since the current question was shown: what a score records as time spent."""
+        return self.clock() - self._shown_at
+
+    def move_on(self) -> None:
+        """After a score: the next question, or on the last one, stay with a fresh clock for a re-score."""
         if not self.next():
-            # Last question: stay, but start a fresh clock for a possible re-score.
             self.revealed = True
             self._shown_at = self.clock()
-        return step
 
     def record(self, qid: str, tier: str, seconds: float) -> ScoredStep:
         """Write one score (also a retried one) and keep it undoable; raises WriteError if it did not land."""

@@ -13,11 +13,12 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
 from desktop_app.core.bank import Question
-from desktop_app.core.store import MockSessionRecord, MockTurnRecord, Store
+from desktop_app.core.store import MockSessionRecord, MockTurnRecord, Store, WriteError
 from desktop_app.simulator.client import GradeRequest
 from desktop_app.simulator.grading import Grade, grade_markdown
 from desktop_app.simulator.vocab import TurnKind
 
+SCORE_NAMES = {"weak": "Weak", "ok": "OK", "strong": "Strong", "easy": "Easy"}
 # How much more likely a question is to be drawn, by what the user last scored on it.
 DRAW_WEIGHTS = {None: 3.0, "weak": 3.0, "ok": 2.0, "strong": 1.0}
 
@@ -76,6 +77,7 @@ class MockInterview:
             "offline" if config.offline else "claude", config.model, asdict(config)
         )
         self.finished = False
+        self.finish_error: str | None = None
 
     # -- where we are ---------------------------------------------------------------------
 
@@ -97,8 +99,9 @@ class MockInterview:
         """The interviewer's words for this round (or, offline, the bank question itself)."""
         question = self.current
         assert question is not None
+        turn = self.store.mocks.add_turn(self.session_id, question.id, self.round, TurnKind.QUESTION, text)
         self.asked = text
-        return self.store.mocks.add_turn(self.session_id, question.id, self.round, TurnKind.QUESTION, text)
+        return turn
 
     def save_answer(self, text: str, seconds: float) -> int:
         """Written before the answer is sent anywhere: a failed request can never lose it."""
@@ -126,13 +129,20 @@ class MockInterview:
         """The interviewer's grade; the bank question's grade also goes into the review log as "mock"."""
         question = self.current
         assert question is not None
-        self.store.mocks.add_turn(
-            self.session_id, question.id, self.round, TurnKind.FEEDBACK, grade_markdown(grade), grade=grade.to_json()
-        )
+        with self.store.transaction():  # the transcript and the review log agree, or neither changes
+            self.store.mocks.add_turn(
+                self.session_id,
+                question.id,
+                self.round,
+                TurnKind.FEEDBACK,
+                grade_markdown(grade),
+                grade=grade.to_json(),
+            )
+            if self.round == 0:
+                self.store.reviews.record(question.id, grade.tier, source="mock", seconds=seconds)
         result = self.results[self.index]
         if self.round == 0:
             result.tier = grade.tier
-            self.store.reviews.record(question.id, grade.tier, source="mock", seconds=seconds)
         else:
             result.follow_up_tiers.append(grade.tier)
         result.covered.extend(grade.covered)
@@ -143,20 +153,28 @@ class MockInterview:
         """Offline: the user scored their own answer against the expected answer and rubric."""
         question = self.current
         assert question is not None
-        self.store.mocks.add_turn(
-            self.session_id,
-            question.id,
-            self.round,
-            TurnKind.FEEDBACK,
-            f"**Self-score: {tier.upper()}**",
-            grade={"tier": tier, "source": "self"},
-        )
+        with self.store.transaction():
+            self.store.mocks.add_turn(
+                self.session_id,
+                question.id,
+                self.round,
+                TurnKind.FEEDBACK,
+                f"**Self-score: {SCORE_NAMES[tier]}**",
+                grade={"tier": tier, "source": "self"},
+            )
+            self.store.reviews.record(question.id, tier, source="self", seconds=seconds)
         self.results[self.index].tier = tier
-        self.store.reviews.record(question.id, tier, source="self", seconds=seconds)
 
     def note(self, text: str) -> None:
+        """A note in the transcript (a skip, a fault). Best effort: a note that cannot be saved is not
+        worth interrupting the interview for; the window shows the fault itself."""
         question = self.current
-        self.store.mocks.add_turn(self.session_id, question.id if question else "", self.round, TurnKind.NOTICE, text)
+        try:
+            self.store.mocks.add_turn(
+                self.session_id, question.id if question else "", self.round, TurnKind.NOTICE, text
+            )
+        except WriteError:
+            pass
 
     # -- moving on ------------------------------------------------------------------------
 
@@ -179,15 +197,23 @@ class MockInterview:
             self.next_question()
 
     def add_usage(self, usage: dict[str, int], cost_usd: float) -> None:
-        self.store.mocks.add_usage(self.session_id, usage, cost_usd)
+        try:
+            self.store.mocks.add_usage(self.session_id, usage, cost_usd)
+        except WriteError:
+            pass  # the running total in the window is still right; only the history's figure lags
 
     def finish(self, interrupted: bool = False) -> dict[str, object]:
+        """The summary; the session is saved as completed or interrupted. If that write fails, the summary
+        is still returned and `finish_error` says why (the transcript itself was saved turn by turn)."""
         if self.finished:
             return self.summary()
-        self.finished = True
         summary = self.summary()
         status = "interrupted" if interrupted else "completed"
-        self.store.mocks.finish(self.session_id, status, summary)
+        try:
+            self.store.mocks.finish(self.session_id, status, summary)
+        except WriteError as exc:
+            self.finish_error = exc.message
+        self.finished = True
         return summary
 
     def summary(self) -> dict[str, object]:

@@ -114,6 +114,7 @@ class MainWindow(QMainWindow):
             self.rubric_panel,
             self.statusBar(),
             self.progress_label,
+            self.problems,
         )
         self.study = StudyController(store, widgets, self.settings, self)
         study = self.study
@@ -217,7 +218,16 @@ class MainWindow(QMainWindow):
         self.main_splitter.addWidget(self.right_splitter)
         self.main_splitter.setStretchFactor(2, 1)
         self.main_splitter.setSizes([250, 330, 700])
-        self.setCentralWidget(self.main_splitter)
+        from desktop_app.ui.banner import WriteProblemBanner
+
+        self.problems = WriteProblemBanner()
+        central = QWidget()
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.setSpacing(0)
+        central_layout.addWidget(self.problems)
+        central_layout.addWidget(self.main_splitter, 1)
+        self.setCentralWidget(central)
 
         self.progress_label = QLabel()
         self.progress_label.setObjectName("progressLabel")

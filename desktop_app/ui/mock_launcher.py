@@ -79,7 +79,15 @@ class MockLauncher(QObject):
             host = None
         elif host is None:
             host = WorkerHost(self._keys())
-        interview = MockInterview(self.store, config, questions, dict(self._topic_titles()))
+        from desktop_app.core.store import WriteError
+
+        try:
+            interview = MockInterview(self.store, config, questions, dict(self._topic_titles()))
+        except WriteError as exc:
+            if host is not None:
+                host.shutdown()
+            self._show_message(f"The mock interview could not start: {exc.message}", 10_000)
+            return None
         window = MockInterviewWindow(self.store, interview, host)
         window.sessionFinished.connect(lambda _sid: self.finished.emit())
         self.windows.append(window)

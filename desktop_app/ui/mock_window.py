@@ -7,6 +7,7 @@ the user grades each answer against the expected answer and rubric. Both end in 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -26,11 +27,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.render import MarkdownRenderer, rubric_markdown
+from desktop_app.core.store import WriteError
 from desktop_app.simulator.client import QuestionContext, Reply
-from desktop_app.simulator.grading import grade_markdown
+from desktop_app.simulator.grading import Grade, grade_markdown
 from desktop_app.simulator.prompts import question_context
 from desktop_app.simulator.requests import Request
-from desktop_app.simulator.session import MockInterview, export_markdown, summary_markdown
+from desktop_app.simulator.session import SCORE_NAMES, MockInterview, export_markdown, summary_markdown
 from desktop_app.simulator.vocab import CAN_SKIP, STREAMING, MockState, RequestKind, TurnKind
 from desktop_app.ui.interviewer import WorkerHost
 from desktop_app.ui.transcript import Transcript
@@ -247,9 +249,12 @@ class MockInterviewWindow(QMainWindow):
         question = self.interview.current
         assert question is not None
         if self.offline:
-            self.interview.record_question(question.question)
-            self.transcript.append_message(TurnKind.QUESTION, f"**{question.question}**")
-            self._set_state(MockState.ANSWERING)
+
+            def show() -> None:
+                self.transcript.append_message(TurnKind.QUESTION, f"**{question.question}**")
+                self._set_state(MockState.ANSWERING)
+
+            self._saved("The question", lambda: self.interview.record_question(question.question), show)
             return
         self._ask()
 
@@ -271,15 +276,19 @@ class MockInterviewWindow(QMainWindow):
         if not text:
             self.statusBar().showMessage("Type an answer first (or skip the question).", 3000)
             return
-        self._answer_seconds = time.monotonic() - self._answer_started
-        self.interview.save_answer(text, self._answer_seconds)  # saved before it goes anywhere
-        self.transcript.append_message(TurnKind.ANSWER, text)
-        self.answer_edit.clear()
-        if self.offline:
-            self._show_reference()
-            self._set_state(MockState.SELF_SCORING)
-            return
-        self._grade(text)
+        seconds = self._answer_seconds = time.monotonic() - self._answer_started
+
+        def sent() -> None:
+            self.transcript.append_message(TurnKind.ANSWER, text)
+            self.answer_edit.clear()
+            if self.offline:
+                self._show_reference()
+                self._set_state(MockState.SELF_SCORING)
+                return
+            self._grade(text)
+
+        # Saved before it goes anywhere; if it cannot be saved it stays in the editor, and Retry saves it.
+        self._saved("Your answer", lambda: self.interview.save_answer(text, seconds), sent)
 
     def _grade(self, answer: str) -> None:
         self.transcript.begin_stream("Interviewer")
@@ -304,10 +313,15 @@ class MockInterviewWindow(QMainWindow):
     def self_score(self, tier: str) -> None:
         if self.state != MockState.SELF_SCORING:
             return
-        self.interview.record_self_score(tier, self._answer_seconds)
-        self.transcript.append_message(TurnKind.NOTICE, f"*You scored this answer **{tier.upper()}**.*", label="")
-        self.interview.next_question()
-        self.ask_current()
+        seconds = self._answer_seconds
+
+        def scored() -> None:
+            label = SCORE_NAMES[tier]
+            self.transcript.append_message(TurnKind.NOTICE, f"*You scored this answer **{label}**.*", label="")
+            self.interview.next_question()
+            self.ask_current()
+
+        self._saved("Your score", lambda: self.interview.record_self_score(tier, seconds), scored)
 
     def skip(self) -> None:
         if self.state not in CAN_SKIP:
@@ -333,6 +347,8 @@ class MockInterviewWindow(QMainWindow):
 
     def finish(self, interrupted: bool = False) -> None:
         summary = self.interview.finish(interrupted=interrupted)
+        if self.interview.finish_error:
+            self.statusBar().showMessage(f"The session's ending was not saved: {self.interview.finish_error}", 10_000)
         self._set_state(MockState.FINISHED)
         self.answer_edit.hide()
         self.summary_view.show()
@@ -373,25 +389,39 @@ class MockInterviewWindow(QMainWindow):
         if self.state == MockState.ASKING:
             text = reply.text.strip() or (self.interview.current.question if self.interview.current else "")
             self.transcript.end_stream(text + ("\n\n*(stopped)*" if reply.stopped else ""))
-            self.interview.record_question(text)
-            self._set_state(MockState.ANSWERING)
+            self._saved(
+                "The interviewer's question",
+                lambda: self.interview.record_question(text),
+                lambda: self._set_state(MockState.ANSWERING),
+            )
         elif self.state == MockState.GRADING:
             if reply.stopped or reply.grade is None:
                 self.transcript.end_stream((reply.text or "…") + "\n\n*(stopped: no grade recorded)*")
                 self.interview.note("Grading stopped by the user; no grade recorded.")
                 self._fault("Reply stopped. Press Retry to have this answer graded, or skip the question.")
                 return
-            self.transcript.end_stream(grade_markdown(reply.grade))
-            self.interview.record_grade(reply.grade, self._answer_seconds)
-            if self.interview.wants_follow_up():
-                self.interview.next_round()
-                follow_up = reply.grade.follow_up
-                self.interview.record_question(follow_up)
+            grade = reply.grade
+            seconds = self._answer_seconds
+            self.transcript.end_stream(grade_markdown(grade))
+            self._saved(
+                "The interviewer's grade",
+                lambda: self.interview.record_grade(grade, seconds),
+                lambda: self._after_grade(grade),
+            )
+
+    def _after_grade(self, grade: Grade) -> None:
+        if self.interview.wants_follow_up():
+            self.interview.next_round()
+            follow_up = grade.follow_up
+
+            def ask() -> None:
                 self.transcript.append_message(TurnKind.QUESTION, f"**Follow-up:** {follow_up}")
                 self._set_state(MockState.ANSWERING)
-            else:
-                self.interview.next_question()
-                self.ask_current()
+
+            self._saved("The follow-up question", lambda: self.interview.record_question(follow_up), ask)
+        else:
+            self.interview.next_question()
+            self.ask_current()
 
     def _on_failed(self, request_id: int, kind: str, message: str, partial: str) -> None:
         if not self._mine(request_id):
@@ -408,6 +438,17 @@ class MockInterviewWindow(QMainWindow):
         self.fault_label.setText(message)
         self._set_state(MockState.FAULT)
         self.fault_bar.show()
+
+    def _saved(self, what: str, write: Callable[[], object], then: Callable[[], None]) -> None:
+        """Write to the store, then go on; if the write fails, stop at a fault whose Retry writes it again.
+        Nothing the user typed is dropped: the answer stays in its editor until it is saved."""
+        try:
+            write()
+        except WriteError as exc:
+            self._retry = lambda: self._saved(what, write, then)
+            self._fault(f"{what} was not saved. {exc.message}")
+            return
+        then()
 
     def _count_usage(self, reply: Reply) -> None:
         for key in self._tokens:

@@ -14,6 +14,8 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, QSettings,
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QStatusBar
 
 from desktop_app.core.review import StudySession
+from desktop_app.core.store import WriteError
+from desktop_app.ui.banner import WriteProblemBanner
 from desktop_app.ui.sidebar import ALL_TOPICS, DUE
 
 if TYPE_CHECKING:
@@ -23,6 +25,7 @@ if TYPE_CHECKING:
     from desktop_app.ui.rubric_panel import RubricPanel
     from desktop_app.ui.sidebar import TopicSidebar
 
+SCORE_LABELS = {"weak": "Weak", "ok": "OK", "strong": "Strong", "easy": "Easy"}
 STATUS_CHOICES = (
     ("all", "All questions"),
     ("due", "Due now"),
@@ -46,6 +49,7 @@ class StudyWidgets:
     rubric_panel: RubricPanel
     status_bar: QStatusBar
     progress_label: QLabel
+    problems: WriteProblemBanner
 
 
 class StudyController(QObject):
@@ -208,27 +212,47 @@ class StudyController(QObject):
         item = self.session.current
         if item is None:
             return
-        first_review = item.last_score is None
-        card = self.store.sched.card(item.qid)
+        seconds = self.session.elapsed()
+        try:
+            self._land_score(item.qid, tier, seconds, move_on=True)
+        except WriteError as exc:
+            # Nothing changed: the question stays current, and the score is kept to retry.
+            def retry() -> None:
+                current = self.session.current
+                self._land_score(item.qid, tier, seconds, move_on=current is not None and current.qid == item.qid)
+
+            self.w.problems.report(f"Your {SCORE_LABELS[tier]} score", exc, retry)
+
+    def _land_score(self, qid: str, tier: str, seconds: float, move_on: bool) -> None:
+        """Write one score and bring the screen in line; raises WriteError, changing nothing, if it fails."""
+        card = self.store.sched.card(qid)
         was_due = card is not None and card.due <= time.time()
-        step = self.session.score(tier)
-        if step is None:
-            return
-        self.w.list_model.update_row(step.index, self.session.items[step.index])
+        before = next((i for i in self.session.items if i.qid == qid), None)
+        step = self.session.record(qid, tier, seconds)
+        if step.index >= 0:
+            self.w.list_model.update_row(step.index, self.session.items[step.index])
         if self._due is not None:
             # A scored card is never due again at once (FSRS's shortest step is a minute): count it out.
             self._due[0] -= int(was_due)
             self._due[1] = max(0, self._due[1] - int(card is None))
-        if first_review:
-            self._count_reviewed(item.topic_id, +1)
+        if before is not None and before.last_score is None:
+            self._count_reviewed(before.topic_id, +1)
         else:
             self.update_status(recount_due=False)
-        self.show_current()
-        self.w.status_bar.showMessage(f"Scored {tier.upper()}. Press U to undo.", 3000)
+        if move_on:
+            self.session.move_on()
+            self.show_current()
+        self.w.status_bar.showMessage(f"Scored {SCORE_LABELS[tier]}. Press U to undo.", 3000)
 
     def undo_score(self) -> None:
+        try:
+            self._undo_once()
+        except WriteError as exc:
+            self.w.problems.report("Your undo", exc, self._undo_once)
+
+    def _undo_once(self) -> None:
         before = {i.qid: i.last_score for i in self.session.items}
-        step = self.session.undo()
+        step = self.session.undo()  # the stack changes only once the store has
         if step is None:
             self.w.status_bar.showMessage("Nothing to undo.", 2000)
             return
@@ -248,14 +272,31 @@ class StudyController(QObject):
         item = self.session.current
         if item is None:
             return
-        self.store.notes.set_bookmark(item.qid, on)
-        self.session.update_item(item.qid, bookmarked=on)
-        self.w.list_model.update_row(self.session.index, self.session.items[self.session.index])
-        self.w.rubric_panel.set_bookmarked(on)
+        try:
+            self._land_bookmark(item.qid, on)
+        except WriteError as exc:
+            self.w.rubric_panel.set_bookmarked(item.bookmarked)  # the button shows what is saved
+            self.w.problems.report("Your bookmark", exc, lambda: self._land_bookmark(item.qid, on))
+
+    def _land_bookmark(self, qid: str, on: bool) -> None:
+        self.store.notes.set_bookmark(qid, on)
+        self.session.update_item(qid, bookmarked=on)
+        index = next((i for i, it in enumerate(self.session.items) if it.qid == qid), -1)
+        if index >= 0:
+            self.w.list_model.update_row(index, self.session.items[index])
+        current = self.session.current
+        if current is not None and current.qid == qid:
+            self.w.rubric_panel.set_bookmarked(on)
 
     def _save_note(self, text: str) -> None:
-        if self._note_qid is not None:
-            self.store.notes.set_note(self._note_qid, text)
+        qid = self._note_qid
+        if qid is None:
+            return
+        try:
+            self.store.notes.set_note(qid, text)
+        except WriteError as exc:
+            # The text is kept here even if the editor has moved on to another question.
+            self.w.problems.report("Your note", exc, lambda: self.store.notes.set_note(qid, text))
 
     def edit_note(self) -> None:
         if self.session.current is not None:

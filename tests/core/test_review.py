@@ -6,7 +6,7 @@ from pathlib import Path
 
 from desktop_app.core.review import StudySession
 from desktop_app.core.store import Store
-from tests.conftest import write_topic
+from tests.conftest import LockHolder, write_topic
 
 
 class Clock:
@@ -60,35 +60,6 @@ def test_set_items_keeps_the_current_question(tmp_path: Path) -> None:
     session.set_items([], keep_qid="x3")
     assert session.current is None and session.score("ok") is None
     store.close()
-
-
-class LockHolder:
-    """Another process that holds the store's write lock (BEGIN IMMEDIATE) until released."""
-
-    def __init__(self, path: Path):
-        import subprocess
-        import sys
-
-        program = (
-            "import sqlite3, sys\n"
-            "con = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
-            "con.execute('BEGIN IMMEDIATE')\n"
-            "print('locked', flush=True)\n"
-            "sys.stdin.readline()\n"
-            "con.rollback()\n"
-        )
-        self.proc = subprocess.Popen(
-            [sys.executable, "-c", program, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-        )
-        assert self.proc.stdout is not None and self.proc.stdout.readline().strip() == "locked"
-
-    def release(self) -> None:
-        assert self.proc.stdin is not None
-        self.proc.stdin.write("\n")
-        self.proc.stdin.close()
-        self.proc.wait(10)
-        assert self.proc.stdout is not None
-        self.proc.stdout.close()
 
 
 def test_a_failed_undo_keeps_the_stack_so_the_next_undo_takes_back_the_same_score(tmp_path: Path) -> None:

@@ -282,3 +282,51 @@ def test_a_store_found_damaged_after_the_window_opens_is_refused_and_never_writt
     if isinstance(window, MainWindow) and window.store is not None:
         window.store.close()
     assert (data_dir / "mlprep.sqlite3").read_bytes() == damaged
+
+
+def test_a_score_and_a_note_that_cannot_be_saved_stay_in_a_banner_until_they_are(
+    qtbot: QtBot, data_dir: Path
+) -> None:
+    """Issue 12: with another program holding the write lock, scores and notes used to vanish silently."""
+    from tests.conftest import LockHolder
+
+    window = open_window(qtbot, data_dir)
+    assert window.store is not None and window.study is not None
+    first = current_qid(window)
+    key(qtbot, window, Qt.Key.Key_Space)
+    holder = LockHolder(data_dir / "mlprep.sqlite3")
+    try:
+        key(qtbot, window, Qt.Key.Key_3)
+        banner = window.problems
+        assert banner.isVisible() and "Your Strong score was not saved" in banner.label.text()
+        assert "locked by another program" in banner.label.text()
+        assert current_qid(window) == first, "a score that did not land does not move on"
+        # A note typed meanwhile: it is kept even when the user moves to another question.
+        window.study.edit_note()
+        qtbot.keyClicks(window.rubric_panel.note_edit, "my note")
+        key(qtbot, window, Qt.Key.Key_Escape)
+        assert "2 changes waiting" in banner.label.text()
+    finally:
+        holder.release()
+    qtbot.mouseClick(banner.retry_button, Qt.MouseButton.LeftButton)
+    assert not banner.isVisible()
+    assert [(r.qid, r.score) for r in window.store.reviews.all()] == [(first, "strong")]
+    assert window.store.notes.note(first) == "my note"
+    assert current_qid(window) != first, "the retried score moves on as a score does"
+
+
+def test_a_full_store_is_reported_and_retried_on_its_own(qtbot: QtBot, data_dir: Path) -> None:
+    window = open_window(qtbot, data_dir)
+    store = window.store
+    assert store is not None
+    pages = store.execute("PRAGMA page_count")[0][0]
+    store.execute(f"PRAGMA max_page_count = {pages}")  # SQLite's own 'database or disk is full'
+    for _ in range(300):  # scores fill the last free space of the file's pages, then one does not fit
+        key(qtbot, window, Qt.Key.Key_Space)
+        key(qtbot, window, Qt.Key.Key_1)
+        if window.problems.isVisible():
+            break
+    assert window.problems.isVisible() and "is full" in window.problems.label.text()
+    store.execute("PRAGMA max_page_count = 1000000000")
+    qtbot.waitUntil(lambda: not window.problems.isVisible(), timeout=10_000)  # the automatic retry
+    assert any(r.score == "weak" for r in store.reviews.all())

@@ -296,3 +296,27 @@ def test_ctrl_m_opens_the_setup(qtbot: QtBot, data_dir: Path) -> None:
     dialog.reject()
     qtbot.waitUntil(lambda: not dialog.isVisible())
     QApplication.processEvents()
+
+
+def test_an_answer_that_cannot_be_saved_stays_in_the_editor_and_retry_sends_it(
+    qtbot: QtBot, data_dir: Path
+) -> None:
+    """Issue 12: a write that fails must never lose what the user typed."""
+    from tests.conftest import LockHolder
+
+    window = main_window(qtbot, data_dir)
+    mock = start(qtbot, window, MockConfig(count=1, offline=True))
+    assert mock.state == "answering"
+    holder = LockHolder(data_dir / "mlprep.sqlite3")
+    try:
+        mock.answer_edit.setPlainText("An answer I typed for five minutes.")
+        mock.send_answer()
+        assert mock.state == "fault" and "Your answer was not saved" in mock.fault_label.text()
+        assert mock.answer_edit.toPlainText() == "An answer I typed for five minutes."
+    finally:
+        holder.release()
+    qtbot.mouseClick(mock.retry_button, Qt.MouseButton.LeftButton)
+    assert mock.state == "self_scoring" and mock.answer_edit.toPlainText() == ""
+    assert window.store is not None
+    turns = window.store.mocks.turns(mock.interview.session_id)
+    assert [t.text for t in turns if t.kind == "answer"] == ["An answer I typed for five minutes."]

@@ -22,7 +22,7 @@ from peewee import SqliteDatabase
 from desktop_app.core.schedule import StudyConfig
 from desktop_app.core.store import migrations
 from desktop_app.core.store.banksync import BankSync
-from desktop_app.core.store.errors import StoreError, WriteError, low_on_space
+from desktop_app.core.store.errors import StoreError, WriteError, low_on_space, underlying
 from desktop_app.core.store.mocks import MockLog
 from desktop_app.core.store.models import MODELS
 from desktop_app.core.store.notes import Notes
@@ -177,7 +177,8 @@ class Store:
             for suffix in ("", "-wal", "-shm", "-journal"):
                 Path(f"{self.path}{suffix}").unlink(missing_ok=True)
 
-    def _describe_open_error(self, exc: Exception, existed: bool) -> str:
+    def _describe_open_error(self, exc: BaseException, existed: bool) -> str:
+        exc = underlying(exc)
         text = str(exc)
         lowered = text.lower()
         outcome = "the file was left untouched" if existed else "no file was left behind"
@@ -262,6 +263,11 @@ class Store:
             except (peewee.DatabaseError, sqlite3.DatabaseError):
                 pass  # another process holds it; the WAL stays valid and is checkpointed next time
             self._db.close()
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """One write transaction around several writes of different parts (a grade and its review), so they
+        land together or not at all; raises WriteError like any write."""
+        return self._gate()
 
     def thread_connection(self) -> AbstractContextManager[object]:
         """`with store.thread_connection():` around store work on a worker thread: the thread gets its own

@@ -27,7 +27,19 @@ def low_on_space(folder: Path, below: int = 32 * 1024 * 1024) -> bool:
         return False
 
 
+def underlying(exc: BaseException) -> BaseException:
+    """The error that started it. When SQLite rolls a transaction back by itself (a full disk, an I/O
+    error), the rollback that follows fails with "cannot rollback - no transaction is active" and hides
+    the real cause in the exception's context."""
+    seen: set[int] = set()
+    while "no transaction is active" in str(exc) and exc.__context__ is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        exc = exc.__context__
+    return exc
+
+
 def describe_write_error(exc: BaseException, path: Path) -> WriteError:
+    exc = underlying(exc)
     text = str(exc).lower()
     if "locked" in text or "busy" in text:
         return WriteError(
