@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING
+from xml.etree.ElementTree import Element
 
 import markdown
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
 
 if TYPE_CHECKING:
     from desktop_app.core.bank import Rubric
@@ -53,13 +55,31 @@ class _CommonMarkLists(Preprocessor):
         return out
 
 
+class _NoImages(Treeprocessor):
+    """Images become their alt text. Qt's text views fetch an <img>'s source themselves (file:, relative,
+    qrc:), even when told to load nothing: `![x](file:///dev/zero)` exhausted memory and a FIFO hung the
+    app. With no <img> in the HTML there is nothing to fetch."""
+
+    def run(self, root: Element) -> None:
+        for parent in list(root.iter()):
+            for i, child in enumerate(list(parent)):
+                if child.tag == "img":
+                    span = Element("span")
+                    span.text = f"[image: {child.get('alt') or 'no description'}]"
+                    span.tail = child.tail
+                    parent.remove(child)
+                    parent.insert(i, span)
+
+
 class _NoRawHtml(Extension):
-    """Content is untrusted text: remove the parsers that would pass HTML through, so it gets escaped."""
+    """Content is untrusted text: remove the parsers that would pass HTML through, so it gets escaped,
+    and turn images into text, so nothing is ever fetched."""
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
         md.preprocessors.register(_CommonMarkLists(md), "commonmark_lists", 25)
+        md.treeprocessors.register(_NoImages(md), "no_images", 5)  # after inline parsing made the <img>s
 
 
 class MarkdownRenderer:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from desktop_app.ui.shortcuts import SHORTCUTS, help_html
+from desktop_app.ui.textview import SafeTextBrowser
 
 if TYPE_CHECKING:
     from desktop_app.core.bank import Problem
@@ -26,7 +27,7 @@ class HelpSheet(QDialog):
         self.setObjectName("helpSheet")
         self.setWindowTitle("Keyboard shortcuts")
         layout = QVBoxLayout(self)
-        text = QTextBrowser()
+        text = SafeTextBrowser()
         text.setObjectName("helpText")
         text.setHtml(help_html(SHORTCUTS, native_key))
         layout.addWidget(text)
@@ -43,7 +44,7 @@ class ProblemsDialog(QDialog):
         self.setWindowTitle("Problems in the question bank")
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("These questions or files were skipped. Fix them and restart MLPrep:"))
-        text = QTextBrowser()
+        text = SafeTextBrowser()
         text.setPlainText("\n".join(str(p) for p in problems))
         layout.addWidget(text)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

@@ -15,13 +15,13 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QSplitter,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop_app.core.render import MarkdownRenderer
 from desktop_app.simulator.session import export_markdown
+from desktop_app.ui.textview import SafeTextBrowser
 
 if TYPE_CHECKING:
     from desktop_app.core.store import MockSessionRecord, Store
@@ -46,9 +46,8 @@ class MockHistoryDialog(QDialog):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         self.sessions = QListWidget()
         self.sessions.setObjectName("historyList")
-        self.view = QTextBrowser()
+        self.view = SafeTextBrowser()
         self.view.setObjectName("historyTranscript")
-        self.view.setOpenLinks(False)
         splitter.addWidget(self.sessions)
         splitter.addWidget(self.view)
         splitter.setSizes([320, 640])

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -35,6 +34,7 @@ from desktop_app.simulator.requests import Request
 from desktop_app.simulator.session import SCORE_NAMES, MockInterview, export_markdown, summary_markdown
 from desktop_app.simulator.vocab import CAN_SKIP, STREAMING, MockState, RequestKind, TurnKind
 from desktop_app.ui.interviewer import WorkerHost
+from desktop_app.ui.textview import SafeTextBrowser
 from desktop_app.ui.transcript import Transcript
 
 if TYPE_CHECKING:
@@ -120,7 +120,7 @@ class MockInterviewWindow(QMainWindow):
         layout.addLayout(top)
 
         self.transcript = Transcript(self.renderer)
-        self.summary_view = QTextBrowser()
+        self.summary_view = SafeTextBrowser()
         self.summary_view.setObjectName("sessionSummary")
         self.summary_view.setAccessibleName("Session summary")
         self.summary_view.hide()
@@ -132,6 +132,7 @@ class MockInterviewWindow(QMainWindow):
         self.fault_label = QLabel()
         self.fault_label.setObjectName("faultMessage")
         self.fault_label.setWordWrap(True)
+        self.fault_label.setTextFormat(Qt.TextFormat.PlainText)  # server text: never markup
         self.retry_button = QPushButton("Retry")
         self.retry_button.setObjectName("retryButton")
         self.retry_button.clicked.connect(self.retry)

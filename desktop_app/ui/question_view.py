@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from html import escape
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtWidgets import QTextBrowser, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
+
+from desktop_app.ui.textview import SafeTextBrowser
 
 if TYPE_CHECKING:
     from desktop_app.core.bank import Question
@@ -15,23 +17,17 @@ if TYPE_CHECKING:
 HIDDEN_HINT = "Answer it in your head (or out loud), then press <b>Space</b> to reveal the expected answer."
 
 
-class QuestionView(QTextBrowser):
+class QuestionView(SafeTextBrowser):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("questionView")
         self.setAccessibleName("Question")
-        self.setOpenLinks(False)
-        self.setOpenExternalLinks(False)
         # Click to select text, but never keep keyboard focus: the study keys must reach the window.
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self._renderers: dict[bool, MarkdownRenderer] = {}
         self.dark = False
         self._cache: dict[tuple[str, bool], str] = {}
         self.answer_visible = False
-
-    def loadResource(self, type: int, name: QUrl | str) -> Any:
-        # Content may name images or style sheets anywhere; nothing is ever fetched.
-        return None
 
     def set_dark(self, dark: bool) -> None:
         self.dark = dark

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -51,7 +52,7 @@ class TopicSidebar(QListWidget):
         item = QListWidgetItem(_label(title, reviewed, total))
         item.setData(Qt.ItemDataRole.UserRole, topic_id)
         item.setData(Qt.ItemDataRole.UserRole + 1, title)
-        item.setToolTip(tip)
+        item.setToolTip(plain_tooltip(tip))  # a deck's description is text, never markup
         self.addItem(item)
 
     def update_counts(self, counts: dict[str, list[int]]) -> None:
@@ -84,6 +85,12 @@ class TopicSidebar(QListWidget):
     def _on_current(self, current: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
         if current is not None and not self._updating:
             self.topicSelected.emit(current.data(Qt.ItemDataRole.UserRole))
+
+
+def plain_tooltip(text: str) -> str:
+    """Qt renders a tooltip as HTML when it looks like HTML, and would then load its images: escape it,
+    inside a paragraph so the escapes show as the characters they stand for."""
+    return f"<p>{html.escape(text)}</p>" if text else ""
 
 
 def _label(title: str, reviewed: int, total: int) -> str:

@@ -9,6 +9,8 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QPushButton, QVBoxLayout, QWidget
 
+from desktop_app.ui.sidebar import plain_tooltip
+
 
 class StoreErrorWindow(QMainWindow):
     def __init__(self, message: str, data_dir: Path | None = None, parent: QWidget | None = None):
@@ -35,7 +37,7 @@ class StoreErrorWindow(QMainWindow):
         if data_dir is not None:
             folder = QPushButton("Open the data folder")
             folder.setObjectName("openDataFolderButton")
-            folder.setToolTip(str(data_dir))
+            folder.setToolTip(plain_tooltip(str(data_dir)))
             folder.clicked.connect(self.open_data_folder)
             buttons.addWidget(folder)
         quit_button = QPushButton("Quit")

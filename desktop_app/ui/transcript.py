@@ -3,28 +3,25 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QTextBrowser, QWidget
+from PySide6.QtWidgets import QWidget
 
 from desktop_app.core.render import MarkdownRenderer
+from desktop_app.ui.textview import SafeTextBrowser
 
 LABELS = {"question": "Interviewer", "answer": "You", "feedback": "Interviewer", "notice": "", "reference": "Reference"}
 
 
-class Transcript(QTextBrowser):
+class Transcript(SafeTextBrowser):
     """Finished messages are appended once; only the message being streamed is re-rendered."""
 
     def __init__(self, renderer: MarkdownRenderer, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("transcriptView")
         self.setAccessibleName("Interview transcript")
-        self.setOpenLinks(False)
         self.renderer = renderer
         self._stream_start: int | None = None
         self._stream_label = ""
         self.streamed_text = ""
-
-    def loadResource(self, type: int, name: object) -> object:
-        return None  # nothing in a transcript is ever fetched
 
     def _html(self, label: str, markdown: str) -> str:
         head = f"<p style='margin-bottom:0'><b>{label}</b></p>" if label else ""
