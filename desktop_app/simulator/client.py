@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from desktop_app.core.redact import redact
 from desktop_app.simulator.grading import GRADE_TOOL, TOOL_NAME, Grade, GradeError, parse_grade
 from desktop_app.simulator.prompts import estimate_cost, prompt
 
@@ -41,9 +42,14 @@ def _is_timeout(exc: BaseException) -> bool:
 
 
 class InterviewError(Exception):
-    """A request that did not produce a usable reply; `kind` picks the message and whether Retry makes sense."""
+    """A request that did not produce a usable reply; `kind` picks the message and whether Retry makes sense.
 
-    def __init__(self, kind: str, message: str, partial: str = ""):
+    The message and the partial text are redacted here, where every fault is built: a server can echo
+    the request's credentials, and these strings are shown, stored and exported.
+    """
+
+    def __init__(self, kind: str, message: str, partial: str = "", secrets: tuple[str, ...] = ()):
+        message, partial = redact(message, secrets), redact(partial, secrets)
         super().__init__(message)
         self.kind = kind
         self.message = message
@@ -123,6 +129,7 @@ class InterviewerClient:
         import anthropic  # slow: only ever imported here, in the worker thread
 
         self._anthropic = anthropic
+        self._secrets = (api_key,)
         self.model = model
         # base_url is left to the SDK, which honours ANTHROPIC_BASE_URL.
         self._client = anthropic.Anthropic(api_key=api_key, max_retries=max_retries, timeout=timeout)
@@ -221,7 +228,7 @@ class InterviewerClient:
             reply.stopped = True
             return reply
         if not completed:
-            raise InterviewError("cut_off", CUT_OFF, reply.text)
+            raise InterviewError("cut_off", CUT_OFF, reply.text, secrets=self._secrets)
         if want_grade:
             grade_input = _tool_input(message)
             try:
@@ -231,6 +238,7 @@ class InterviewerClient:
                     "bad_grade",
                     f"The interviewer's grade could not be read ({exc}). Nothing was recorded; press Retry to grade again.",
                     reply.text,
+                    secrets=self._secrets,
                 ) from exc
             reply.text = reply.grade.feedback
         return reply
@@ -244,12 +252,17 @@ class InterviewerClient:
         """
         if arrived:
             stalled = _is_timeout(exc)
-            return InterviewError("cut_off", STALLED if stalled else CUT_OFF, partial)
+            return InterviewError("cut_off", STALLED if stalled else CUT_OFF, partial, secrets=self._secrets)
         if isinstance(exc, self._anthropic.AnthropicError):
             return self._translate(exc, partial)
         if _is_timeout(exc):
-            return InterviewError("timeout", "The request timed out. Check your connection, then press Retry.", partial)
-        return InterviewError("network", NETWORK, partial)
+            return InterviewError(
+                "timeout",
+                "The request timed out. Check your connection, then press Retry.",
+                partial,
+                secrets=self._secrets,
+            )
+        return InterviewError("network", NETWORK, partial, secrets=self._secrets)
 
     def _translate(self, exc: Exception, partial: str = "") -> InterviewError:
         a = self._anthropic
@@ -257,32 +270,48 @@ class InterviewerClient:
         if isinstance(exc, a.AuthenticationError | a.PermissionDeniedError):
             return InterviewError(
                 "auth",
-                "The API key was rejected (401). Enter a valid key in Settings or set ANTHROPIC_API_KEY, then press Retry.",
+                "The API key was rejected (401). Enter a valid key with Ctrl+K (the \u201cAnthropic API key\u201d dialog) or set ANTHROPIC_API_KEY, then press Retry.",
                 partial,
+                secrets=self._secrets,
             )
         if isinstance(exc, a.RateLimitError):
             return InterviewError(
                 "rate_limit",
                 "The API is rate limiting this key (429), even after automatic retries. Wait a minute, then press Retry.",
                 partial,
+                secrets=self._secrets,
             )
         if isinstance(exc, a.OverloadedError):
             return InterviewError(
-                "overloaded", "The API is overloaded right now (529). Wait a moment, then press Retry.", partial
+                "overloaded",
+                "The API is overloaded right now (529). Wait a moment, then press Retry.",
+                partial,
+                secrets=self._secrets,
             )
         if isinstance(exc, a.APITimeoutError):
-            return InterviewError("timeout", "The request timed out. Check your connection, then press Retry.", partial)
+            return InterviewError(
+                "timeout",
+                "The request timed out. Check your connection, then press Retry.",
+                partial,
+                secrets=self._secrets,
+            )
         if isinstance(exc, a.APIConnectionError):
-            return InterviewError("network", NETWORK, partial)
+            return InterviewError("network", NETWORK, partial, secrets=self._secrets)
         if isinstance(exc, a.APIStatusError) and exc.status_code >= 500:
             return InterviewError(
-                "server", f"The API had a server error ({exc.status_code}). Press Retry in a moment.", partial
+                "server",
+                f"The API had a server error ({exc.status_code}). Press Retry in a moment.",
+                partial,
+                secrets=self._secrets,
             )
         if isinstance(exc, a.APIStatusError):
             return InterviewError(
-                "request", f"The API refused the request ({exc.status_code}): {detail}. Check the model name.", partial
+                "request",
+                f"The API refused the request ({exc.status_code}): {detail}. Check the model name.",
+                partial,
+                self._secrets,
             )
-        return InterviewError("network", f"The request failed ({detail}). Press Retry.", partial)
+        return InterviewError("network", f"The request failed ({detail}). Press Retry.", partial, self._secrets)
 
 
 def _hard_closer(stream: Any) -> Callable[[], None]:

@@ -59,6 +59,10 @@ class Runner:
             self._client_key = (key, model)
         return self._client
 
+    def secrets(self) -> tuple[str, ...]:
+        """The key in use, for redacting messages that did not come through InterviewError."""
+        return (self._client_key[0],) if self._client_key else ()
+
     def close(self) -> None:
         if self._client is not None:
             self._client.close()

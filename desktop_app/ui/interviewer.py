@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from desktop_app.core.redact import redact
 from desktop_app.simulator.client import InterviewError
 from desktop_app.simulator.keys import KeyStore
 from desktop_app.simulator.requests import ClientFactory, Request, Runner
@@ -37,7 +38,8 @@ class InterviewWorker(QObject):
         except InterviewError as exc:
             self.failed.emit(request.id, exc.kind, exc.message, exc.partial)
         except Exception as exc:  # a bug must surface as a message, not kill the thread
-            self.failed.emit(request.id, "internal", f"Unexpected error: {exc!r}. Press Retry or end the session.", "")
+            message = redact(f"Unexpected error: {exc!r}. Press Retry or end the session.", self._runner.secrets())
+            self.failed.emit(request.id, "internal", message, "")
         finally:
             self.busy.emit(False)
 

@@ -128,7 +128,8 @@ class FakeAnthropic:
                         "type": "error",
                         "error": {
                             "type": ERROR_TYPES.get(script.status, "api_error"),
-                            "message": script.text or "error",
+                            # "{api_key}" echoes the request's credential, as a hostile server could.
+                            "message": (script.text or "error").replace("{api_key}", self._credential()),
                         },
                     }
                     self._json(script.status, err, extra={"retry-after-ms": "5"})
@@ -137,6 +138,11 @@ class FakeAnthropic:
                     self._json(200, _message(body, script))
                     return
                 self._stream(body, script)
+
+            def _credential(self) -> str:
+                """The key the request carried (the SDK sends it as a bearer token or as x-api-key)."""
+                bearer = self.headers.get("authorization", "")
+                return self.headers.get("x-api-key") or bearer.removeprefix("Bearer ").strip()
 
             def _json(self, status: int, body: Any, extra: dict[str, str] | None = None) -> None:
                 data = json.dumps(body).encode()

@@ -184,3 +184,14 @@ def test_a_server_that_stops_answering_times_out(fake: FakeAnthropic, kind: str,
     with InterviewerClient("sk", max_retries=0, timeout=0.5) as c, pytest.raises(InterviewError) as err:
         c.ask(CONTEXT, lambda _t: None, CancelToken())
     assert err.value.kind == fault and words in err.value.message
+
+
+def test_a_server_that_echoes_the_key_never_gets_it_into_a_message(fake: FakeAnthropic) -> None:
+    """Issue 12: error text is shown and stored; a hostile server can echo the credential in it."""
+    fake.default = Script("error", status=400, text="bad request from key {api_key} (copy: {api_key})")
+    with InterviewerClient("opaque-credential-XYZ123456", max_retries=0) as c, pytest.raises(InterviewError) as err:
+        c.ask(CONTEXT, lambda _t: None, CancelToken())
+    assert err.value.kind == "request"
+    assert "opaque-credential" not in err.value.message and "[redacted key]" in err.value.message
+    # Anything shaped like an Anthropic key is masked too, even one that is not in use.
+    assert "sk-ant-" not in InterviewError("x", "leaked sk-ant-api03-abcdefgh1234").message

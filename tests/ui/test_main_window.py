@@ -284,9 +284,7 @@ def test_a_store_found_damaged_after_the_window_opens_is_refused_and_never_writt
     assert (data_dir / "mlprep.sqlite3").read_bytes() == damaged
 
 
-def test_a_score_and_a_note_that_cannot_be_saved_stay_in_a_banner_until_they_are(
-    qtbot: QtBot, data_dir: Path
-) -> None:
+def test_a_score_and_a_note_that_cannot_be_saved_stay_in_a_banner_until_they_are(qtbot: QtBot, data_dir: Path) -> None:
     """Issue 12: with another program holding the write lock, scores and notes used to vanish silently."""
     from tests.conftest import LockHolder
 

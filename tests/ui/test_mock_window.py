@@ -298,9 +298,7 @@ def test_ctrl_m_opens_the_setup(qtbot: QtBot, data_dir: Path) -> None:
     QApplication.processEvents()
 
 
-def test_an_answer_that_cannot_be_saved_stays_in_the_editor_and_retry_sends_it(
-    qtbot: QtBot, data_dir: Path
-) -> None:
+def test_an_answer_that_cannot_be_saved_stays_in_the_editor_and_retry_sends_it(qtbot: QtBot, data_dir: Path) -> None:
     """Issue 12: a write that fails must never lose what the user typed."""
     from tests.conftest import LockHolder
 
@@ -320,3 +318,21 @@ def test_an_answer_that_cannot_be_saved_stays_in_the_editor_and_retry_sends_it(
     assert window.store is not None
     turns = window.store.mocks.turns(mock.interview.session_id)
     assert [t.text for t in turns if t.kind == "answer"] == ["An answer I typed for five minutes."]
+
+
+def test_the_key_never_reaches_the_window_the_store_or_an_export(
+    qtbot: QtBot, data_dir: Path, fake: FakeAnthropic, tmp_path: Path
+) -> None:
+    window = main_window(qtbot, data_dir)
+    fake.default = Script("error", status=400, text="invalid request; you sent {api_key}")
+    mock = start(qtbot, window, MockConfig(count=1, model="claude-sonnet-5-5"))
+    wait_state(qtbot, mock, "fault", SLOW_START)
+    key = "sk-ant-test-key-never-stored"
+    assert key not in mock.fault_label.text() and "[redacted key]" in mock.fault_label.text()
+    assert key not in mock.transcript.toPlainText()
+    mock.end_session()
+    export = tmp_path / "export.md"
+    mock.export_to(str(export))
+    assert key not in export.read_text(encoding="utf-8")
+    raw = (data_dir / "mlprep.sqlite3").read_bytes() + (data_dir / "mlprep.sqlite3-wal").read_bytes()
+    assert key.encode() not in raw

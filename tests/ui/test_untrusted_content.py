@@ -100,7 +100,7 @@ def test_a_fifo_image_does_not_hang_the_view(tmp_path: Path) -> None:
         "app = QApplication([])\n"
         "view = SafeTextBrowser()\n"
         "view.setSearchPaths([sys.argv[2]])\n"
-        "view.setHtml(f'<img src=\"{sys.argv[1]}\"><img src=\"pipe.png\">')\n"
+        'view.setHtml(f\'<img src="{sys.argv[1]}"><img src="pipe.png">\')\n'
         "view.grab()\n"
         "q = QuestionView()\n"
         "q.show_question(Question('x', 't', 'Q', 'beginner', f'![a]({sys.argv[1]}) ![b](pipe.png)', ('f',),"
