@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from desktop_app.core import markdown_budget
 from desktop_app.core.vocab import LEVELS
 
 __all__ = ["LEVELS"]
@@ -183,6 +184,14 @@ def _check_text(value: str, label: str, limit: int, where: str, path: str, out: 
     return True
 
 
+def _check_renderable(text: str, label: str, where: str, path: str, out: list[Problem]) -> bool:
+    """Markdown the window could not lay out in time would be shown as plain text: reject it here."""
+    found = markdown_budget.problems(text)
+    for problem in found:
+        out.append(Problem(path, where, f"'{label}' {problem}: split it into shorter paragraphs or a code block"))
+    return not found
+
+
 def _check_str_list(
     value: list[Any], label: str, item_limit: int, where: str, path: str, out: list[Problem]
 ) -> tuple[str, ...] | None:
@@ -222,7 +231,21 @@ def parse_file(path: Path) -> tuple[Topic | None, list[Question], list[Problem]]
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         return None, [], [Problem(spath, "", f"TOML syntax error: {exc}")]
+    except (RecursionError, MemoryError):
+        return None, [], [Problem(spath, "", "the file nests arrays or tables too deeply to read")]
 
+    if not data:
+        return (
+            None,
+            [],
+            [
+                Problem(
+                    spath,
+                    "",
+                    "the file is empty: a topic file has a [topic] table, then [[questions]] (see the format)",
+                )
+            ],
+        )
     for key in data:
         if key not in ("topic", "questions"):
             problems.append(Problem(spath, "", f"unknown top-level key '{key}' (expected [topic] and [[questions]])"))
@@ -240,8 +263,19 @@ def parse_file(path: Path) -> tuple[Topic | None, list[Question], list[Problem]]
         raw_questions = []
     seen: dict[str, int] = {}
     for index, item in enumerate(raw_questions, 1):
-        q = _parse_question(item, index, topic.id if topic else "", spath, problems)
+        try:
+            q = _parse_question(item, index, topic.id if topic else "", spath, problems)
+        except Exception as exc:  # a hostile file must cost one question, never the load
+            problems.append(Problem(spath, f"question #{index}", f"could not be checked ({type(exc).__name__}: {exc})"))
+            continue
         if q is None:
+            continue
+        if topic is None:
+            problems.append(
+                Problem(
+                    spath, f"question '{q.id}' (#{index})", "not loaded: the file's [topic] table is missing or invalid"
+                )
+            )
             continue
         if q.id in seen:
             problems.append(
@@ -296,6 +330,7 @@ def _parse_question(raw: Any, index: int, topic_id: str, path: str, out: list[Pr
         ok = False
     ok = _check_text(raw["question"], "question", MAX_QUESTION_CHARS, where, path, out) and ok
     ok = _check_text(raw["answer"], "answer", MAX_TEXT_CHARS, where, path, out) and ok
+    ok = _check_renderable(raw["answer"], "answer", where, path, out) and ok
     if raw["level"] not in LEVELS:
         out.append(Problem(path, where, f"level '{raw['level']}' is not one of {', '.join(LEVELS)}"))
         ok = False
@@ -320,11 +355,19 @@ def _parse_question(raw: Any, index: int, topic_id: str, path: str, out: list[Pr
             out.append(Problem(path, where, f"'{key}' does not compile: {exc.msg} (line {exc.lineno} of the {key})"))
             ok = False
             continue
+        except (RecursionError, MemoryError):
+            out.append(Problem(path, where, f"'{key}' is too deeply nested to compile; simplify the expression"))
+            ok = False
+            continue
+        except ValueError as exc:  # e.g. a null byte in the source
+            out.append(Problem(path, where, f"'{key}' cannot be compiled: {exc}"))
+            ok = False
+            continue
         code[key] = src
     if "tests" in raw and "solution" not in raw:
         out.append(Problem(path, where, "'tests' given without a 'solution' to run them against"))
         ok = False
-    if not ok or follow_ups is None or tags is None or rubric is None or not topic_id:
+    if not ok or follow_ups is None or tags is None or rubric is None:
         return None
     return Question(
         id=qid,
@@ -383,6 +426,8 @@ def _parse_rubric(raw: dict[str, Any], where: str, path: str, out: list[Problem]
         elif not _check_type(raw[tier], str, f"rubric.{tier}", where, path, out):
             ok = False
         elif not _check_text(raw[tier], f"rubric.{tier}", MAX_TEXT_CHARS, where, path, out):
+            ok = False
+        elif not _check_renderable(raw[tier], f"rubric.{tier}", where, path, out):
             ok = False
     if not ok:
         return None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import re
+import time
 from typing import TYPE_CHECKING
 from xml.etree.ElementTree import Element
 
@@ -11,10 +13,15 @@ from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
+from desktop_app.core.markdown_budget import blocks, too_costly
+
 if TYPE_CHECKING:
     from desktop_app.core.bank import Rubric
 
 LIGHT_CODE_STYLE = "friendly"
+RENDER_BUDGET_S = 0.030  # past this, the remaining blocks of one text are shown as plain text
+WHOLE_RENDER_CHARS = 20_000  # up to this, text whose every block is cheap is rendered in one pass
+MAX_RENDER_CHARS = 200_000
 DARK_CODE_STYLE = "monokai"
 
 
@@ -99,8 +106,31 @@ class MarkdownRenderer:
         )
 
     def render(self, text: str) -> str:
+        """Markdown to HTML, unbounded: for text already known to be cheap (one block, a short message)."""
         self._md.reset()
         return self._md.convert(text)
+
+    def render_bounded(self, text: str) -> str:
+        """Markdown to HTML in bounded time: a block too costly to lay out (see markdown_budget) is shown as
+        plain text, and once RENDER_BUDGET_S has gone the rest is too. Ordinary text renders whole."""
+        if len(text) > MAX_RENDER_CHARS:
+            return self.render_bounded(text[:MAX_RENDER_CHARS]) + plain_html(text[MAX_RENDER_CHARS:])
+        parts = blocks(text)
+        if len(text) <= WHOLE_RENDER_CHARS and not any(too_costly(b) for b in parts):
+            return self.render(text)
+        out = []
+        started = time.perf_counter()
+        for block in parts:
+            if too_costly(block) or time.perf_counter() - started > RENDER_BUDGET_S:
+                out.append(plain_html(block))
+            else:
+                out.append(self.render(block))
+        return "".join(out)
+
+
+def plain_html(text: str) -> str:
+    """Text shown as it is, line breaks kept, nothing interpreted."""
+    return f"<p style='white-space: pre-wrap'>{html.escape(text)}</p>"
 
 
 def rubric_markdown(rubric: Rubric) -> str:

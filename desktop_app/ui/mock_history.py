@@ -81,7 +81,7 @@ class MockHistoryDialog(QDialog):
 
     def _show(self, item: QListWidgetItem | None) -> None:
         if item is not None:
-            self.view.setHtml(self.renderer.render(self.markdown(item.data(Qt.ItemDataRole.UserRole))))
+            self.view.setHtml(self.renderer.render_bounded(self.markdown(item.data(Qt.ItemDataRole.UserRole))))
 
     def export_to(self, path: Path) -> None:
         item = self.sessions.currentItem()

@@ -354,7 +354,7 @@ class MockInterviewWindow(QMainWindow):
         self.answer_edit.hide()
         self.summary_view.show()
         status = "Session ended early." if interrupted else "Session complete."
-        self.summary_view.setHtml(self.renderer.render(f"*{status}*\n\n" + summary_markdown(summary)))
+        self.summary_view.setHtml(self.renderer.render_bounded(f"*{status}*\n\n" + summary_markdown(summary)))
         self.end_button.setText("Close")
         self.export_button.show()
         self.sessionFinished.emit(self.interview.session_id)

@@ -49,7 +49,7 @@ class QuestionView(SafeTextBrowser):
         if key not in self._cache:
             if len(self._cache) > 256:
                 self._cache.clear()
-            self._cache[key] = self.renderer(self.dark).render(question.answer)
+            self._cache[key] = self.renderer(self.dark).render_bounded(question.answer)
         return self._cache[key]
 
     def show_question(self, question: Question | None, topic_title: str, revealed: bool) -> None:

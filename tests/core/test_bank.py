@@ -157,3 +157,38 @@ def test_shipped_bank_is_valid(capsys: pytest.CaptureFixture[str]) -> None:
     from tests.conftest import SHIPPED_BANK
 
     assert main(["validate", str(SHIPPED_BANK)]) == 0, capsys.readouterr().out
+
+
+def test_markdown_that_cannot_render_in_time_is_rejected(tmp_path: Path) -> None:
+    """Issue 12: a 30,000-character answer of '[a](' passed validate and froze reveal for 8.5 s."""
+    path = write_topic(tmp_path, "t", [{"qid": "links", "answer": "[a](" * 4000}, {"qid": "fine"}])
+    problems = problems_of(path)
+    assert len(problems) == 1 and "question 'links' (#1): 'answer' paragraph 1:" in problems[0]
+    assert "too many links to lay out in time" in problems[0]
+
+
+def test_a_hostile_solution_is_a_problem_of_its_question_not_a_crash(tmp_path: Path) -> None:
+    """Issue 12: 1+1+...+1 nested 15,000 deep made compile() raise RecursionError, which crashed validate."""
+    path = write_topic(tmp_path, "code", [{"qid": "deep"}, {"qid": "fine"}])
+    nested = "x = " + "+".join(["1"] * 14000) + "\n"
+    text = path.read_text().replace(
+        "[questions.rubric]", f"solution = '''{nested}'''\ntests = '''assert x'''\n[questions.rubric]", 1
+    )
+    path.write_text(text, encoding="utf-8")
+    bank, problems = load_bank([path])
+    assert [q.id for q in bank.questions] == ["fine"]
+    assert len(problems) == 1 and "question 'deep' (#1)" in str(problems[0])
+    assert "too deeply nested" in str(problems[0])
+
+
+def test_an_empty_file_and_a_file_without_topic_say_what_is_wrong_and_name_the_questions(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.toml"
+    empty.write_text("\n# nothing yet\n", encoding="utf-8")
+    assert problems_of(empty) == [
+        f"{empty}: the file is empty: a topic file has a [topic] table, then [[questions]] (see the format)"
+    ]
+    no_topic = write_topic(tmp_path / "nt", "x", [{"qid": "orphan"}])
+    no_topic.write_text(no_topic.read_text().split("\n", 5)[-1], encoding="utf-8")  # drop the [topic] table
+    problems = problems_of(no_topic)
+    assert f"{no_topic}: [topic]: missing [topic] table" in problems
+    assert f"{no_topic}: question 'orphan' (#1): not loaded: the file's [topic] table is missing or invalid" in problems
