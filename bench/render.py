@@ -60,7 +60,7 @@ def main() -> None:
         timer = QTimer(interval=5)
         done: list[bool] = []
 
-        def next_chunk(feed=feed, transcript=transcript, timer=timer, done=done) -> None:
+        def next_chunk(feed=feed, transcript=transcript, timer=timer, done=done, reply=reply) -> None:
             text = next(feed, None)
             if text is None:
                 timer.stop()
