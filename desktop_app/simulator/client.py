@@ -6,6 +6,7 @@ takes over a second to import and must never be on the UI thread or the start-up
 
 from __future__ import annotations
 
+import queue
 import socket
 import threading
 from collections.abc import Callable
@@ -17,12 +18,19 @@ from desktop_app.simulator.grading import GRADE_TOOL, TOOL_NAME, Grade, GradeErr
 from desktop_app.simulator.prompts import estimate_cost, prompt
 
 DEFAULT_MODEL = "claude-sonnet-5-5"
+READ_TIMEOUT_S = 30.0  # no byte for this long: the request fails (and is retried once by the SDK)
+CONNECT_TIMEOUT_S = 10.0
+POLL_S = 0.05  # how often a waiting request looks at its stop flag
+# A reply that ends any other way was cut short: by the token limit, a refusal, or a pause.
+NORMAL_STOPS = ("end_turn", "tool_use", "stop_sequence")
 ASK_MAX_TOKENS = 400
 GRADE_MAX_TOKENS = 1500
 
 
 CUT_OFF = "The reply was cut off mid-stream. What arrived is kept; press Retry to ask again."
-STALLED = "The reply stalled mid-stream and timed out. What arrived is kept; press Retry to ask again."
+STALLED = (
+    f"The reply stalled mid-stream: nothing for {READ_TIMEOUT_S:.0f} s. What arrived is kept; press Retry to ask again."
+)
 NETWORK = (
     "Could not reach the API. Check your network connection (and ANTHROPIC_BASE_URL if you set it), "
     "then press Retry, or end the session and use the offline mock."
@@ -125,14 +133,25 @@ def _system(context: QuestionContext) -> list[dict[str, Any]]:
 
 
 class InterviewerClient:
-    def __init__(self, api_key: str, model: str = DEFAULT_MODEL, max_retries: int = 2, timeout: float = 60.0):
+    def __init__(self, api_key: str, model: str = DEFAULT_MODEL, max_retries: int = 1, timeout: float = READ_TIMEOUT_S):
         import anthropic  # slow: only ever imported here, in the worker thread
 
         self._anthropic = anthropic
         self._secrets = (api_key,)
         self.model = model
+        self._silent = (
+            f"The API accepted the request but sent nothing for {timeout:g} s"
+            + (f" ({1 + max_retries} tries)" if max_retries else "")
+            + ". Check your connection (and ANTHROPIC_BASE_URL if you set it), then press Retry."
+        )
+        self.usable = True  # False once a request was abandoned mid-flight: the worker makes a new client
+        # A silent server is reported after `timeout` seconds without a byte, times (1 + max_retries);
         # base_url is left to the SDK, which honours ANTHROPIC_BASE_URL.
-        self._client = anthropic.Anthropic(api_key=api_key, max_retries=max_retries, timeout=timeout)
+        self._client = anthropic.Anthropic(
+            api_key=api_key,
+            max_retries=max_retries,
+            timeout=anthropic.Timeout(timeout, connect=min(timeout, CONNECT_TIMEOUT_S)),
+        )
 
     def close(self) -> None:
         """Close pooled connections (the worker does this when its thread ends)."""
@@ -192,43 +211,85 @@ class InterviewerClient:
     def _stream(
         self, params: dict[str, Any], on_text: Callable[[str], None], cancel: CancelToken, want_grade: bool
     ) -> Reply:
+        """Run the request on a pump thread and consume its events here, so Stop works at every moment:
+        before the server has sent a byte (when there is no response to close yet) the pump is abandoned,
+        and this thread returns at once."""
         reply = Reply()
         completed = False
         arrived = False  # whether any event of the reply came in: decides what a failure means
-        snapshot: Any = None
+        message: Any = None
+        events: queue.Queue[tuple[str, Any]] = queue.Queue()
+        opened = threading.Event()
+
+        def pump() -> None:
+            try:
+                with self._client.messages.stream(**params) as stream:
+                    opened.set()
+                    cancel.on_cancel(_hard_closer(stream))
+                    for event in stream:
+                        events.put(("event", event))
+                        if cancel.cancelled:
+                            break
+                    events.put(("message", stream.current_message_snapshot))
+            except BaseException as exc:  # handed to the consuming thread, which decides what it means
+                events.put(("error", exc))
+            finally:
+                events.put(("end", None))
+
+        threading.Thread(target=pump, name="mlprep-reply", daemon=True).start()
         try:
-            with self._client.messages.stream(**params) as stream:
-                cancel.on_cancel(_hard_closer(stream))
-                for event in stream:
-                    arrived = True
+            while True:
+                try:
+                    kind, item = events.get(timeout=POLL_S)
+                except queue.Empty:
                     if cancel.cancelled:
-                        break
-                    if event.type == "text" and not want_grade:
-                        reply.text = event.snapshot
+                        if not opened.is_set():
+                            self._abandon()
+                        reply.stopped = True
+                        return reply
+                    continue
+                if kind == "end":
+                    break
+                if kind == "error":
+                    if cancel.cancelled:
+                        reply.stopped = True
+                        return reply
+                    raise self._fault(item, arrived, reply.text) from item
+                if kind == "message":
+                    message = item
+                    reply.usage = _usage(message.usage)
+                    continue
+                event = item
+                arrived = True
+                if cancel.cancelled:
+                    continue
+                if event.type == "text" and not want_grade:
+                    reply.text = event.snapshot
+                    on_text(reply.text)
+                elif event.type == "input_json" and want_grade:
+                    snapshot = event.snapshot
+                    feedback = snapshot.get("feedback") if isinstance(snapshot, dict) else None
+                    if isinstance(feedback, str) and feedback != reply.text:
+                        reply.text = feedback
                         on_text(reply.text)
-                    elif event.type == "input_json" and want_grade:
-                        snapshot = event.snapshot
-                        feedback = snapshot.get("feedback") if isinstance(snapshot, dict) else None
-                        if isinstance(feedback, str) and feedback != reply.text:
-                            reply.text = feedback
-                            on_text(reply.text)
-                    elif event.type == "message_stop":
-                        completed = True
-                message = stream.current_message_snapshot
-                reply.usage = _usage(message.usage)
-        except Exception as exc:
-            if cancel.cancelled:
-                reply.stopped = True
-                return reply
-            raise self._fault(exc, arrived, reply.text) from exc
+                elif event.type == "message_stop":
+                    completed = True
         finally:
             cancel.clear_closers()
         reply.cost_usd = estimate_cost(self.model, reply.usage)
         if cancel.cancelled:
             reply.stopped = True
             return reply
-        if not completed:
+        if not completed or message is None:
             raise InterviewError("cut_off", CUT_OFF, reply.text, secrets=self._secrets)
+        stop_reason = getattr(message, "stop_reason", None)
+        if stop_reason not in NORMAL_STOPS:
+            raise InterviewError(
+                "truncated" if stop_reason == "max_tokens" else "stopped_early",
+                _early_stop_message(stop_reason),
+                reply.text,
+                secrets=self._secrets,
+            )
         if want_grade:
             grade_input = _tool_input(message)
             try:
@@ -242,6 +303,12 @@ class InterviewerClient:
                 ) from exc
             reply.text = reply.grade.feedback
         return reply
+
+    def _abandon(self) -> None:
+        """Give up on a request whose response has not started: close the connection pool from another
+        thread (that wakes the pump blocked on the socket) and have the worker build a new client."""
+        self.usable = False
+        threading.Thread(target=self._client.close, name="mlprep-abandon", daemon=True).start()
 
     def _fault(self, exc: Exception, arrived: bool, partial: str) -> InterviewError:
         """What went wrong, judged by what happened rather than by which exception the SDK chose.
@@ -258,7 +325,7 @@ class InterviewerClient:
         if _is_timeout(exc):
             return InterviewError(
                 "timeout",
-                "The request timed out. Check your connection, then press Retry.",
+                self._silent,
                 partial,
                 secrets=self._secrets,
             )
@@ -291,7 +358,7 @@ class InterviewerClient:
         if isinstance(exc, a.APITimeoutError):
             return InterviewError(
                 "timeout",
-                "The request timed out. Check your connection, then press Retry.",
+                self._silent,
                 partial,
                 secrets=self._secrets,
             )
@@ -312,6 +379,14 @@ class InterviewerClient:
                 self._secrets,
             )
         return InterviewError("network", f"The request failed ({detail}). Press Retry.", partial, self._secrets)
+
+
+def _early_stop_message(reason: str | None) -> str:
+    if reason == "max_tokens":
+        return "The reply hit its length limit and was cut short. What arrived is kept; press Retry to ask again."
+    if reason == "refusal":
+        return "The model declined to answer this one. What arrived is kept; press Retry, or skip the question."
+    return f"The reply ended early (stop reason: {reason or 'none given'}). What arrived is kept; press Retry to ask again."
 
 
 def _hard_closer(stream: Any) -> Callable[[], None]:

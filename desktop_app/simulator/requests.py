@@ -53,7 +53,7 @@ class Runner:
         key, _source = self._keys.get()  # may read the keychain: this runs off the UI thread
         if not key:
             raise InterviewError("no_key", NO_KEY)
-        if self._client is None or self._client_key != (key, model):
+        if self._client is None or self._client_key != (key, model) or not self._client.usable:
             self.close()
             self._client = self._factory(key, model)  # the first call imports anthropic, in this thread
             self._client_key = (key, model)

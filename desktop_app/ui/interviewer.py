@@ -14,6 +14,8 @@ from desktop_app.simulator.client import InterviewError
 from desktop_app.simulator.keys import KeyStore
 from desktop_app.simulator.requests import ClientFactory, Request, Runner
 
+_STILL_RUNNING: list[WorkerHost] = []
+
 
 class InterviewWorker(QObject):
     text = Signal(int, str)  # request id, the reply's text so far
@@ -79,4 +81,8 @@ class WorkerHost(QObject):
         self.stop_reply()
         self.closing.emit()  # queued behind any running request: closes the connection pool in its thread
         self.worker_thread.quit()
-        return self.worker_thread.wait(timeout_ms)
+        if self.worker_thread.wait(timeout_ms):
+            return True
+        # Never destroy a running QThread (Qt aborts the process): keep this host alive until the app ends.
+        _STILL_RUNNING.append(self)
+        return False

@@ -277,12 +277,15 @@ class MainWindow(QMainWindow):
         from PySide6.QtCore import Qt
         from PySide6.QtGui import QKeySequence, QShortcut
 
-        from desktop_app.ui.shortcuts import bindings
+        from desktop_app.ui.shortcuts import SHORTCUTS, bindings
 
         self.shortcuts: list[QShortcut] = []
+        app_wide = {QKeySequence(k).toString() for s in SHORTCUTS if s.app_wide for k in s.keys}
         for key, handler in bindings(self.owner):
             shortcut = QShortcut(QKeySequence(key), self)
-            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            # Quit works from every window of the app (a mock interview, the dashboard, a dialog).
+            wide = QKeySequence(key).toString() in app_wide
+            shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut if wide else Qt.ShortcutContext.WindowShortcut)
             shortcut.activated.connect(handler)
             self.shortcuts.append(shortcut)
 
@@ -364,6 +367,12 @@ class MainWindow(QMainWindow):
             apply_settings(self.store, config, self, self.statusBar(), self.study.after_settings_change)  # type: ignore[arg-type]
 
     def quit(self) -> None:
+        """Close every window: each one stops what it runs (a mock interview its reply) and saves its state."""
+        from PySide6.QtWidgets import QApplication
+
+        for window in QApplication.topLevelWidgets():
+            if window is not self and window.isVisible():
+                window.close()
         self.close()
 
     def warm_up(self) -> None:

@@ -14,6 +14,7 @@ class Shortcut:
     keys: tuple[str, ...]  # QKeySequence strings, portable form
     description: str
     group: str
+    app_wide: bool = False  # active in every window of the app, not only the main window
 
 
 # The owners and the modules that define them; MainWindow.owner(name) returns the live object.
@@ -52,7 +53,7 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("view", "zoom_out", ("Ctrl+-",), "Zoom out", "App"),
     Shortcut("view", "zoom_reset", ("Ctrl+0",), "Reset zoom", "App"),
     Shortcut("view", "cycle_theme", ("Ctrl+Shift+T",), "Theme: system, light, dark", "App"),
-    Shortcut("window", "quit", ("Ctrl+Q",), "Quit", "App"),
+    Shortcut("window", "quit", ("Ctrl+Q",), "Quit (from any window)", "App", app_wide=True),
 )
 
 

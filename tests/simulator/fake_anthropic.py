@@ -40,6 +40,7 @@ class Script:
     delay: float = 0.0  # seconds between delta events (0.02 = 50 tokens/s)
     cut_after: int = 3  # for kind "cut": delta events before the connection drops
     usage: dict[str, int] = field(default_factory=lambda: {"input_tokens": 120, "output_tokens": 40})
+    stop_reason: str | None = None  # e.g. "max_tokens": the reply ends normally on the wire but was cut short
 
 
 @dataclass
@@ -228,7 +229,7 @@ class FakeAnthropic:
                     )
                     fake.sent.times.append(time.perf_counter())
                 self._event("content_block_stop", {"type": "content_block_stop", "index": 0})
-                stop_reason = "tool_use" if block["type"] == "tool_use" else "end_turn"
+                stop_reason = script.stop_reason or ("tool_use" if block["type"] == "tool_use" else "end_turn")
                 self._event(
                     "message_delta",
                     {

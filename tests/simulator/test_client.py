@@ -176,7 +176,8 @@ def test_models_come_from_the_models_api(client: Callable[[], InterviewerClient]
 
 
 @pytest.mark.parametrize(
-    ("kind", "fault", "words"), [("silent", "timeout", "request timed out"), ("hang", "cut_off", "stalled mid-stream")]
+    ("kind", "fault", "words"),
+    [("silent", "timeout", "sent nothing for 0.5 s"), ("hang", "cut_off", "stalled mid-stream")],
 )
 def test_a_server_that_stops_answering_times_out(fake: FakeAnthropic, kind: str, fault: str, words: str) -> None:
     """Silent before replying: a timeout. Silent after the reply began: the reply was cut off by the stall."""
@@ -195,3 +196,38 @@ def test_a_server_that_echoes_the_key_never_gets_it_into_a_message(fake: FakeAnt
     assert "opaque-credential" not in err.value.message and "[redacted key]" in err.value.message
     # Anything shaped like an Anthropic key is masked too, even one that is not in use.
     assert "sk-ant-" not in InterviewError("x", "leaked sk-ant-api03-abcdefgh1234").message
+
+
+def test_stop_before_the_server_sends_a_single_header(
+    client: Callable[[], InterviewerClient], fake: FakeAnthropic
+) -> None:
+    """Issue 12: with a server that accepts the connection and says nothing, Stop waited for the timeout
+    (the stop hook was installed only once headers arrived)."""
+    fake.push(Script("silent", delay=30.0))
+    token = CancelToken()
+    threading.Timer(0.3, token.cancel).start()
+    c = client()
+    start = time.perf_counter()
+    reply = c.ask(CONTEXT, lambda _t: None, token)
+    assert reply.stopped and time.perf_counter() - start < 3.0  # the server would stay silent 30 s
+    assert not c.usable, "the abandoned client is replaced before the next request"
+
+
+@pytest.mark.parametrize("want_grade", [False, True])
+def test_a_reply_cut_by_the_token_limit_is_reported_as_such_and_kept(
+    client: Callable[[], InterviewerClient], fake: FakeAnthropic, want_grade: bool
+) -> None:
+    """Issue 12: a reply cut by max_tokens was saved as the interviewer's question, and a truncated grade
+    was rejected with "'follow_up' is missing", which did not say why."""
+    if want_grade:
+        partial = {"tier": "ok", "covered": [], "missed": [], "factual_errors": [], "feedback": "Fine so far"}
+        fake.push(Script("tool", tool_input=partial, stop_reason="max_tokens"))
+    else:
+        fake.push(Script("text", text="What is the trade-off, and tell", stop_reason="max_tokens"))
+    with pytest.raises(InterviewError) as err:
+        if want_grade:
+            client().grade(CONTEXT, GRADE, lambda _t: None, CancelToken())
+        else:
+            client().ask(CONTEXT, lambda _t: None, CancelToken())
+    assert err.value.kind == "truncated" and "length limit" in err.value.message
+    assert err.value.partial == ("Fine so far" if want_grade else "What is the trade-off, and tell")

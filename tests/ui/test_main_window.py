@@ -317,14 +317,25 @@ def test_a_full_store_is_reported_and_retried_on_its_own(qtbot: QtBot, data_dir:
     window = open_window(qtbot, data_dir)
     store = window.store
     assert store is not None
+    import sqlite3
+
+    import peewee
+
     pages = store.execute("PRAGMA page_count")[0][0]
-    store.execute(f"PRAGMA max_page_count = {pages}")  # SQLite's own 'database or disk is full'
-    for _ in range(300):  # scores fill the last free space of the file's pages, then one does not fit
+    store.execute(f"PRAGMA max_page_count = {pages + 2}")  # SQLite's own 'database or disk is full'
+    store.execute("CREATE TABLE filler (x BLOB)")
+    try:
+        for _ in range(1000):  # use up every free byte the limit allows
+            store.execute("INSERT INTO filler VALUES (randomblob(2000))")
+    except (peewee.DatabaseError, sqlite3.Error):
+        pass
+    for _ in range(400):  # the free room left in the pages a score touches fills up within a few dozen
         key(qtbot, window, Qt.Key.Key_Space)
         key(qtbot, window, Qt.Key.Key_1)
         if window.problems.isVisible():
             break
     assert window.problems.isVisible() and "is full" in window.problems.label.text()
+    store.execute("DROP TABLE filler")
     store.execute("PRAGMA max_page_count = 1000000000")
     qtbot.waitUntil(lambda: not window.problems.isVisible(), timeout=10_000)  # the automatic retry
     assert any(r.score == "weak" for r in store.reviews.all())

@@ -336,3 +336,39 @@ def test_the_key_never_reaches_the_window_the_store_or_an_export(
     assert key not in export.read_text(encoding="utf-8")
     raw = (data_dir / "mlprep.sqlite3").read_bytes() + (data_dir / "mlprep.sqlite3-wal").read_bytes()
     assert key.encode() not in raw
+
+
+def test_stop_close_and_quit_work_while_the_server_has_not_sent_a_byte(
+    qtbot: QtBot, data_dir: Path, fake: FakeAnthropic
+) -> None:
+    """Issue 12: Stop did nothing for 82 s, closing froze 5 s, and quitting aborted the app."""
+    window = main_window(qtbot, data_dir)
+    fake.default = Script("silent", delay=30.0)
+    mock = start(qtbot, window, MockConfig(count=2, model="claude-sonnet-5-5"))
+    wait_state(qtbot, mock, "asking")
+    stop = mock.findChild(QPushButton, "stopButton")
+    started = time.perf_counter()
+    with qtbot.waitSignal(mock.stateChanged, timeout=5000):
+        qtbot.mouseClick(stop, Qt.MouseButton.LeftButton)
+    assert time.perf_counter() - started < 3.0 and mock.state == "answering"
+    # A second request that the server also ignores: close the window while it waits.
+    answer(qtbot, mock, "An answer.")
+    wait_state(qtbot, mock, "grading")
+    host = mock.host
+    assert host is not None
+    started = time.perf_counter()
+    mock.close()
+    assert time.perf_counter() - started < 3.0 and host.worker_thread.isFinished()
+
+
+def test_ctrl_q_quits_from_the_mock_window_too(qtbot: QtBot, data_dir: Path) -> None:
+    """Issue 12: Ctrl+Q worked only in the main window."""
+    window = main_window(qtbot, data_dir)
+    mock = start(qtbot, window, MockConfig(count=1, offline=True))
+    mock.show()
+    mock.activateWindow()
+    qtbot.waitUntil(mock.isActiveWindow)
+    qtbot.keyClick(mock.answer_edit, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not mock.isVisible() and not window.isVisible())
+    assert window.store is not None
+    assert window.store.mocks.session(mock.interview.session_id).status == "interrupted"  # type: ignore[union-attr]
