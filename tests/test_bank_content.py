@@ -10,10 +10,12 @@ import pytest
 from desktop_app.core.bank import LEVELS, Bank, Question, Rubric, load_bank
 from desktop_app.core.quality import (
     MIN_FOLLOW_UPS,
+    MUTANTS_FOLDER,
     Mutant,
     length_findings,
     level_findings,
     level_mix,
+    load_mutants,
     near_duplicates,
     rubric_findings,
     run_solution,
@@ -33,7 +35,14 @@ MINIMUMS = {
     "recommender-systems": 30,
     "mlops": 50,
     "ml-system-design": 35,
-    "ml-coding": 45,
+    "ml-coding": 60,
+    # Added for 2026 interviews (issue 17).
+    "generative-models": 30,
+    "llm-agents-and-reasoning": 35,
+    "responsible-ai": 35,
+    "causal-inference": 25,
+    "time-series": 25,
+    "speech-audio": 8,
 }
 
 
@@ -48,7 +57,7 @@ def test_every_topic_has_its_minimum_count(bank: Bank) -> None:
     counts = {t: sum(level_mix(bank)[t].values()) for t in MINIMUMS}
     short = {t: (counts[t], n) for t, n in MINIMUMS.items() if counts[t] < n}
     assert not short, f"topics below their minimum (have, need): {short}"
-    assert len(bank.questions) >= 500
+    assert len(bank.questions) >= 850
 
 
 def test_each_topic_has_at_least_a_tenth_at_each_level(bank: Bank) -> None:
@@ -75,6 +84,27 @@ def test_every_coding_question_carries_a_solution_and_tests(bank: Bank) -> None:
 def test_reference_solution_passes_its_tests(bank: Bank, qid: str) -> None:
     question = next(q for q in bank.questions if q.id == qid)
     assert run_solution(question) is None
+
+
+def test_every_rubric_names_a_few_essentials_and_a_weak_tier_of_its_own(bank: Bank) -> None:
+    assert [str(f) for f in rubric_findings(bank)] == []
+
+
+MUTANTS, MUTANT_PROBLEMS = load_mutants(Path(SHIPPED_BANK) / MUTANTS_FOLDER)
+
+
+def test_mutant_files_are_well_formed() -> None:
+    assert [str(f) for f in MUTANT_PROBLEMS] == []
+    assert len(MUTANTS) >= 3 * 60
+
+
+@pytest.mark.parametrize("qid", [q.id for q in load_bank([SHIPPED_BANK])[0].questions if q.solution])
+def test_the_tests_reject_every_known_wrong_solution(bank: Bank, qid: str) -> None:
+    """Each coding question's tests are split into test functions and fail each of its mutants."""
+    question = next(q for q in bank.questions if q.id == qid)
+    mine = [m for m in MUTANTS if m.question == qid]
+    findings = [f.message for f in solution_findings(Bank(questions=[question]), mine)]
+    assert findings == []
 
 
 # The checks above must be able to fail: each is shown a bank that breaks it.
