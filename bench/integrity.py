@@ -44,7 +44,9 @@ def main() -> None:
         assert s.verify() is None
         checks.append((time.perf_counter() - t) * 1000)
         s.close()
-    print(f"machine baseline: {base:.1f} ms; store: {size:.0f} MB, {args.questions:,} questions, {args.reviews:,} reviews")
+    print(
+        f"machine baseline: {base:.1f} ms; store: {size:.0f} MB, {args.questions:,} questions, {args.reviews:,} reviews"
+    )
     print(f"open without the check: median {statistics.median(opens):.0f} ms")
     print(
         f"quick_check: median {statistics.median(checks):.0f} ms ({statistics.median(checks) / base:.1f}x baseline), "

@@ -93,6 +93,7 @@ class MarkdownRenderer:
     """One Markdown instance per style, reused: building one costs more than converting a page."""
 
     def __init__(self, dark: bool = False):
+        self._inline_code_bg = "#3a3f47" if dark else "#eceef2"
         self._md = markdown.Markdown(
             extensions=["fenced_code", "codehilite", "tables", "sane_lists", _NoRawHtml()],
             extension_configs={
@@ -108,7 +109,7 @@ class MarkdownRenderer:
     def render(self, text: str) -> str:
         """Markdown to HTML, unbounded: for text already known to be cheap (one block, a short message)."""
         self._md.reset()
-        return self._md.convert(text)
+        return _code_blocks(self._md.convert(text), self._inline_code_bg)
 
     def render_bounded(self, text: str) -> str:
         """Markdown to HTML in bounded time: a block too costly to lay out (see markdown_budget) is shown as
@@ -126,6 +127,30 @@ class MarkdownRenderer:
             else:
                 out.append(self.render(block))
         return "".join(out)
+
+
+_CODE_BLOCK = re.compile(
+    r'<div class="codehilite" style="background: (#[0-9A-Fa-f]{3,8})"><pre[^>]*>(?:<span></span>)?(.*?)\n?</code></pre></div>',
+    re.S,
+)
+
+
+def _code_blocks(html_text: str, inline_bg: str) -> str:
+    """Qt's text layout gives each line of a <pre> its own background (a shaded bar per line, gaps between,
+    an empty bar at the end) and lets long lines widen the whole page. A one-cell table draws one padded
+    block; pre-wrap wraps long lines inside it."""
+
+    def block(m: re.Match[str]) -> str:
+        code = m.group(2).replace("<code>", "<code data-block>", 1)
+        return (
+            f'<table width="100%" cellspacing="0" cellpadding="10" style="margin-top: 4px; margin-bottom: 8px">'
+            f'<tr><td bgcolor="{m.group(1)}"><pre style="white-space: pre-wrap; margin: 0">{code}</code>'
+            f"</pre></td></tr></table>"
+        )
+
+    out = _CODE_BLOCK.sub(block, html_text)
+    out = out.replace("<code>", f'<code style="background-color: {inline_bg}">')  # inline code only now
+    return out.replace("<code data-block>", "<code>")
 
 
 def plain_html(text: str) -> str:

@@ -27,6 +27,7 @@ class StudySession:
         self.revealed = False
         self._shown_at = clock()
         self._undo: list[ScoredStep] = []
+        self._removed: dict[str, tuple[int, QuestionSummary]] = {}  # left the list; undo brings them back
 
     @property
     def current(self) -> QuestionSummary | None:
@@ -34,6 +35,7 @@ class StudySession:
 
     def set_items(self, items: list[QuestionSummary], keep_qid: str | None = None) -> None:
         self.items = items
+        self._removed.clear()
         index = next((i for i, q in enumerate(items) if q.qid == keep_qid), 0) if keep_qid else 0
         self.go_to(index if items else -1)
 
@@ -74,6 +76,17 @@ class StudySession:
         self.move_on()
         return step
 
+    def remove(self, index: int) -> None:
+        """Take a question out of the list (it left the Due queue); the next one becomes current, unrevealed."""
+        if not 0 <= index < len(self.items):
+            return
+        del self.items[index]
+        self._undo = [
+            ScoredStep(s.review_id, -1 if s.index == index else s.index - (s.index > index), s.qid) for s in self._undo
+        ]
+        self.index = -1
+        self.go_to(min(index, len(self.items) - 1) if self.items else -1)
+
     def elapsed(self) -> float:
         """Seconds since the current question was shown: what a score records as time spent."""
         return self.clock() - self._shown_at
@@ -106,6 +119,9 @@ class StudySession:
         self.store.reviews.undo(step.review_id)
         self._undo.pop()
         last = self.store.reviews.last(step.qid)
+        if step.qid in self._removed and all(item.qid != step.qid for item in self.items):
+            index, item = self._removed.pop(step.qid)
+            self.items.insert(min(index, len(self.items)), item)
         for i, item in enumerate(self.items):
             if item.qid == step.qid:
                 self.items[i] = _with_score(item, last.score if last else None)

@@ -14,11 +14,11 @@ from dataclasses import asdict, dataclass, field
 
 from desktop_app.core.bank import Question
 from desktop_app.core.store import MockSessionRecord, MockTurnRecord, Store, WriteError
+from desktop_app.core.vocab import SCORE_NAMES
 from desktop_app.simulator.client import GradeRequest
 from desktop_app.simulator.grading import Grade, grade_markdown
 from desktop_app.simulator.vocab import TurnKind
 
-SCORE_NAMES = {"weak": "Weak", "ok": "OK", "strong": "Strong", "easy": "Easy"}
 # How much more likely a question is to be drawn, by what the user last scored on it.
 DRAW_WEIGHTS = {None: 3.0, "weak": 3.0, "ok": 2.0, "strong": 1.0}
 

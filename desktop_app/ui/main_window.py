@@ -66,21 +66,16 @@ class MainWindow(QMainWindow):
         from desktop_app.ui.view_prefs import ViewPrefs
 
         self._build()
-        self.view = ViewPrefs(
-            self.settings,
-            lambda: (self.question_view, self.rubric_panel, self.question_list, self.sidebar),
-            self.statusBar().showMessage,
-            self,
-        )
+        self.view = ViewPrefs(self.settings, self.statusBar().showMessage, self)
         self.view.themeChanged.connect(self._theme_changed)
         self._bind_shortcuts()
         self.view.apply_theme()
-        self.view.apply_zoom()
         self._restore_layout()
         self.statusBar().clearMessage()
 
     def _theme_changed(self, dark: bool) -> None:
         self.question_view.set_dark(dark)
+        self._paint_icons(dark)
         if self.study is not None:
             self.study.show_current()
 
@@ -115,6 +110,10 @@ class MainWindow(QMainWindow):
             self.statusBar(),
             self.progress_label,
             self.problems,
+            self.score_bar,
+            self.pages,
+            self.done_page,
+            self.match_label,
         )
         self.study = StudyController(store, widgets, self.settings, self)
         study = self.study
@@ -150,23 +149,35 @@ class MainWindow(QMainWindow):
             QLineEdit,
             QScrollArea,
             QSplitter,
+            QStackedWidget,
             QVBoxLayout,
             QWidget,
         )
 
         from desktop_app.core.vocab import LEVELS
+        from desktop_app.ui.banner import WriteProblemBanner
+        from desktop_app.ui.done_today import DoneForToday
         from desktop_app.ui.question_list import QuestionListModel, QuestionListView
         from desktop_app.ui.question_view import QuestionView
         from desktop_app.ui.rubric_panel import RubricPanel
+        from desktop_app.ui.score_bar import ScoreBar
         from desktop_app.ui.sidebar import TopicSidebar
         from desktop_app.ui.study import STATUS_CHOICES
 
         self.sidebar = TopicSidebar()
+        self.sidebar.setMinimumWidth(130)
         self.search_box = QLineEdit()
         self.search_box.setObjectName("searchBox")
         self.search_box.setAccessibleName("Search questions")
-        self.search_box.setPlaceholderText("Search  ( / )")
+        self.search_box.setAccessibleDescription("Words match by prefix in questions, answers, follow-ups and tags")
+        self.search_box.setPlaceholderText("Search   /")
         self.search_box.setClearButtonEnabled(True)
+        self.match_label = QLabel()
+        self.match_label.setObjectName("matchCount")
+        self.match_label.setAccessibleName("Search results")
+        self.match_label.setWordWrap(True)
+        self.match_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.match_label.hide()
         self.level_filter = QComboBox()
         self.level_filter.setObjectName("levelFilter")
         self.level_filter.setAccessibleName("Level filter")
@@ -179,26 +190,47 @@ class MainWindow(QMainWindow):
         for value, label in STATUS_CHOICES:
             self.status_filter.addItem(label, value)
         for combo in (self.level_filter, self.status_filter):
-            combo.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(6)
 
         self.list_model = QuestionListModel(self)
         self.question_list = QuestionListView(self.list_model)
         self.question_view = QuestionView()
         self.rubric_panel = RubricPanel()
+        self.score_bar = ScoreBar()
+        self.done_page = DoneForToday()
+        self.done_page.mockInterview.connect(lambda: self._call("mocks", "open_mock_setup"))
+        self.done_page.dashboard.connect(self.open_dashboard)
 
         middle = QWidget()
+        middle.setMinimumWidth(180)
         mid_layout = QVBoxLayout(middle)
-        mid_layout.setContentsMargins(0, 0, 0, 0)
+        mid_layout.setContentsMargins(0, 8, 0, 8)
+        mid_layout.setSpacing(6)
         mid_layout.addWidget(self.search_box)
+        mid_layout.addWidget(self.match_label)
         filters = QHBoxLayout()
+        filters.setSpacing(6)
         filters.addWidget(self.level_filter)
         filters.addWidget(self.status_filter)
         mid_layout.addLayout(filters)
-        mid_layout.addWidget(self.question_list)
+        mid_layout.addWidget(self.question_list, 1)
 
-        self.right_splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.right_splitter.setObjectName("rightSplitter")
-        self.right_splitter.addWidget(self.question_view)
+        question_page = QWidget()
+        question_layout = QVBoxLayout(question_page)
+        question_layout.setContentsMargins(0, 0, 0, 0)
+        question_layout.setSpacing(6)
+        question_layout.addWidget(self.question_view, 1)
+        question_layout.addWidget(self.score_bar)
+        self.pages = QStackedWidget()
+        self.pages.setObjectName("studyPages")
+        self.pages.addWidget(question_page)
+        self.pages.addWidget(self.done_page)
+        answer_column = QWidget()
+        answer_layout = QVBoxLayout(answer_column)
+        answer_layout.setContentsMargins(0, 8, 0, 8)
+        answer_layout.addWidget(self.pages)
+
         # Long rubrics scroll inside their pane instead of making the whole window taller.
         rubric_scroll = QScrollArea()
         rubric_scroll.setObjectName("rubricScroll")
@@ -207,9 +239,19 @@ class MainWindow(QMainWindow):
         rubric_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         rubric_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the study keys must keep reaching the window
         rubric_scroll.setWidget(self.rubric_panel)
-        self.right_splitter.addWidget(rubric_scroll)
+        rubric_column = QWidget()
+        rubric_column.setMinimumWidth(150)
+        rubric_layout = QVBoxLayout(rubric_column)
+        rubric_layout.setContentsMargins(0, 8, 8, 8)
+        rubric_layout.addWidget(rubric_scroll)
+
+        self.right_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.right_splitter.setObjectName("rightSplitter")
+        self.right_splitter.addWidget(answer_column)
+        self.right_splitter.addWidget(rubric_column)
         self.right_splitter.setStretchFactor(0, 3)
         self.right_splitter.setStretchFactor(1, 1)
+        self.right_splitter.setSizes([560, 270])
 
         self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
         self.main_splitter.setObjectName("mainSplitter")
@@ -217,8 +259,7 @@ class MainWindow(QMainWindow):
         self.main_splitter.addWidget(middle)
         self.main_splitter.addWidget(self.right_splitter)
         self.main_splitter.setStretchFactor(2, 1)
-        self.main_splitter.setSizes([250, 330, 700])
-        from desktop_app.ui.banner import WriteProblemBanner
+        self.main_splitter.setSizes([215, 300, 835])  # the answer gets the most width
 
         self.problems = WriteProblemBanner()
         central = QWidget()
@@ -228,6 +269,15 @@ class MainWindow(QMainWindow):
         central_layout.addWidget(self.problems)
         central_layout.addWidget(self.main_splitter, 1)
         self.setCentralWidget(central)
+        # Tab goes round the panes in reading order; arrows then work inside each one.
+        for first, second in (
+            (self.sidebar, self.search_box),
+            (self.search_box, self.level_filter),
+            (self.level_filter, self.status_filter),
+            (self.status_filter, self.question_list),
+            (self.question_list, self.rubric_panel.note_edit),
+        ):
+            QWidget.setTabOrder(first, second)
 
         self.progress_label = QLabel()
         self.progress_label.setObjectName("progressLabel")
@@ -235,16 +285,64 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.progress_label)
         self.progress_label.setText("Loading…")
         self._build_menus()
-        toolbar = self.addToolBar("Interview")
+        self._build_toolbar()
+
+    def _build_toolbar(self) -> None:
+        from PySide6.QtCore import QSize, Qt
+        from PySide6.QtWidgets import QSizePolicy, QToolBar, QWidget
+
+        toolbar = QToolBar("Interview")
         toolbar.setObjectName("mainToolbar")
         toolbar.setMovable(False)
-        mock_action = toolbar.addAction("Mock interview (Ctrl+M)")
-        mock_action.setObjectName("mockInterviewAction")
-        mock_action.triggered.connect(lambda: self._call("mocks", "open_mock_setup"))
-        history_action = toolbar.addAction("History")
-        history_action.triggered.connect(lambda: self._call("mocks", "show_mock_history"))
-        for action in toolbar.actions():
-            toolbar.widgetForAction(action).setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        toolbar.setIconSize(QSize(18, 18))
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.addToolBar(toolbar)
+        self.toolbar_actions = {}
+        for name, text, tip, owner, action in (
+            ("mock", "Mock interview", "Start a mock interview (Ctrl+M)", "mocks", "open_mock_setup"),
+            ("history", "History", "Past mock interviews (Ctrl+H)", "mocks", "show_mock_history"),
+            ("dashboard", "Dashboard", "Readiness dashboard (D)", "window", "open_dashboard"),
+            (
+                "settings",
+                "Study settings",
+                "Retention, new questions per day, interview date (Ctrl+,)",
+                "window",
+                "open_study_settings",
+            ),
+        ):
+            act = toolbar.addAction(text)
+            act.setObjectName(f"{name}Action")
+            act.setToolTip(tip)
+            act.triggered.connect(lambda _c=False, o=owner, a=action: self._call(o, a))
+            self.toolbar_actions[name] = act
+            if name == "mock":
+                spacer = QWidget()
+                spacer.setFixedWidth(6)
+                toolbar.addWidget(spacer)
+        stretch = QWidget()
+        stretch.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        toolbar.addWidget(stretch)
+        help_action = toolbar.addAction("Shortcuts")
+        help_action.setObjectName("helpAction")
+        help_action.setToolTip("All keyboard shortcuts (? or F1)")
+        help_action.triggered.connect(self.show_help)
+        self.toolbar_actions["help"] = help_action
+        for act in toolbar.actions():
+            widget = toolbar.widgetForAction(act)
+            if widget is not None:
+                widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        primary = toolbar.widgetForAction(self.toolbar_actions["mock"])
+        primary.setObjectName("primaryAction")  # the one filled button: what to do when ready
+        primary.setAccessibleName("Start a mock interview")
+        self.toolbar = toolbar
+
+    def _paint_icons(self, dark: bool) -> None:
+        from desktop_app.ui.icons import icon
+        from desktop_app.ui.theme import tokens
+
+        t = tokens(dark)
+        for name, act in self.toolbar_actions.items():
+            act.setIcon(icon(name, t.accent_text if name == "mock" else t.text))
 
     def _call(self, owner: str, action: str) -> None:
         target = self.owner(owner)

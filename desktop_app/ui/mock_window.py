@@ -27,11 +27,12 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.render import MarkdownRenderer, rubric_markdown
 from desktop_app.core.store import WriteError
+from desktop_app.core.vocab import SCORE_NAMES
 from desktop_app.simulator.client import QuestionContext, Reply
 from desktop_app.simulator.grading import Grade, grade_markdown
 from desktop_app.simulator.prompts import question_context
 from desktop_app.simulator.requests import Request
-from desktop_app.simulator.session import SCORE_NAMES, MockInterview, export_markdown, summary_markdown
+from desktop_app.simulator.session import MockInterview, export_markdown, summary_markdown
 from desktop_app.simulator.vocab import CAN_SKIP, STREAMING, MockState, RequestKind, TurnKind
 from desktop_app.ui.interviewer import WorkerHost
 from desktop_app.ui.textview import SafeTextBrowser

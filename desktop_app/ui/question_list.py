@@ -1,21 +1,31 @@
-"""The question list: a flat model over QuestionSummary rows, cheap to replace on every search keystroke."""
+"""The question list: a flat model over QuestionSummary rows, drawn two lines a row: the question, then its
+level (and its topic, where the list mixes topics) and the last score."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
-from PySide6.QtWidgets import QAbstractItemView, QTreeView, QWidget
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QFontMetrics, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTreeView,
+    QWidget,
+)
 
+from desktop_app.core.vocab import SCORE_NAMES
 from desktop_app.ui import background
 from desktop_app.ui.theme import SCORE_COLORS, UNSCORED_COLOR
 
 if TYPE_CHECKING:
     from desktop_app.core.store import QuestionSummary
 
-LEVEL_MARK = {"beginner": "B", "intermediate": "I", "advanced": "A"}
+META_ROLE = Qt.ItemDataRole.UserRole + 1  # the second line: level, topic, last score
 
 _Index = QModelIndex | QPersistentModelIndex
 BIG_LIST = 5000
@@ -38,10 +48,13 @@ class QuestionListModel(QAbstractListModel):
         super().__init__(parent)
         self._items: list[QuestionSummary] = []
         self._icons: dict[tuple[str | None, bool], QIcon] = {}
+        self.topic_titles: dict[str, str] = {}
+        self.show_topic = False  # the list mixes topics: say which topic each question is from
 
-    def set_items(self, items: list[QuestionSummary]) -> None:
+    def set_items(self, items: list[QuestionSummary], show_topic: bool = False) -> None:
         self.beginResetModel()
         previous, self._items = self._items, items
+        self.show_topic = show_topic
         self.endResetModel()
         if previous is not items and len(previous) > BIG_LIST:
             _release_in_background(self, previous)
@@ -50,6 +63,14 @@ class QuestionListModel(QAbstractListModel):
         self._items[row] = item
         index = self.index(row, 0)
         self.dataChanged.emit(index, index)
+
+    def remove_row(self, row: int, remove: Callable[[], object]) -> None:
+        """A question scored in the Due queue leaves it. The list is shared with the study session, which
+        does the removing (`remove`); the model tells the view around it."""
+        if 0 <= row < len(self._items):
+            self.beginRemoveRows(QModelIndex(), row, row)
+            remove()
+            self.endRemoveRows()
 
     def item(self, row: int) -> QuestionSummary | None:
         return self._items[row] if 0 <= row < len(self._items) else None
@@ -63,15 +84,24 @@ class QuestionListModel(QAbstractListModel):
         item = self._items[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return f"{item.question}"
+        if role == META_ROLE:
+            return self.meta(item)
         if role == Qt.ItemDataRole.ToolTipRole:
-            last = f"last scored {item.last_score.upper()}" if item.last_score else "not reviewed yet"
-            mark = ", bookmarked" if item.bookmarked else ""
-            return f"{item.level.capitalize()} · {last}{mark}"
+            return None  # the second line says it all; a tooltip would repeat it (and could render markup)
         if role == Qt.ItemDataRole.DecorationRole:
             return self._icon(item.last_score, item.bookmarked)
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{item.question} ({item.level}, {item.last_score or 'not reviewed'})"
+            return f"{item.question}. {self.meta(item)}"
         return None
+
+    def meta(self, item: QuestionSummary) -> str:
+        parts = [item.level.capitalize()]
+        if self.show_topic:
+            parts.append(self.topic_titles.get(item.topic_id, item.topic_id))
+        parts.append(f"last: {SCORE_NAMES.get(item.last_score, item.last_score)}" if item.last_score else "new")
+        if item.bookmarked:
+            parts.append("bookmarked")
+        return " · ".join(parts)
 
     def _icon(self, score: str | None, bookmarked: bool) -> QIcon:
         key = (score, bookmarked)
@@ -107,3 +137,56 @@ class QuestionListView(QTreeView):
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setWordWrap(False)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setItemDelegate(TwoLineDelegate(self))
+
+
+class TwoLineDelegate(QStyledItemDelegate):
+    """Question on the first line, level and topic in a smaller, muted second line; one fixed row height,
+    so the view keeps its O(1) uniform-row layout at 100,000 rows."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
+        line = QFontMetrics(option.font).height()
+        return QSize(200, 2 * line + 10)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        title = opt.text
+        icon = index.data(Qt.ItemDataRole.DecorationRole)  # opt.icon is a reference, cleared just below
+        opt.text = ""
+        opt.icon = QIcon()
+        style = opt.widget.style() if opt.widget else None
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        palette = opt.palette
+        text_color = palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
+        rect = opt.rect.adjusted(8, 4, -8, -4)
+        line = QFontMetrics(opt.font).height()
+        if isinstance(icon, QIcon):
+            icon.paint(painter, QRect(rect.left(), rect.top() + (line - 14) // 2, 14, 14))
+        text_left = rect.left() + 22
+        painter.save()
+        painter.setFont(opt.font)
+        painter.setPen(text_color)
+        width = rect.right() - text_left
+        first = QRect(text_left, rect.top(), width, line)
+        painter.drawText(
+            first,
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            QFontMetrics(opt.font).elidedText(title, Qt.TextElideMode.ElideRight, width),
+        )
+        small = opt.font
+        small.setPointSizeF(max(6.0, small.pointSizeF() * 0.88))
+        painter.setFont(small)
+        muted = QColor(text_color)
+        muted.setAlpha(165)
+        painter.setPen(muted)
+        meta = str(index.data(META_ROLE) or "")
+        second = QRect(text_left, rect.top() + line + 1, width, line)
+        painter.drawText(
+            second,
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            QFontMetrics(small).elidedText(meta, Qt.TextElideMode.ElideRight, width),
+        )
+        painter.restore()

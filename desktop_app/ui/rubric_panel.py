@@ -1,35 +1,43 @@
-"""Rubric panel: the three tiers with a score button each, the last scores, bookmark and note."""
+"""The rubric beside the answer (its essentials, what else counts, what makes an answer OK or Weak), the last
+scores, the bookmark and the note. The score buttons live in the bar under the question (score_bar.py)."""
 
 from __future__ import annotations
 
+from html import escape
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (
-    QFrame,
-    QLabel,
-    QPlainTextEdit,
-    QPushButton,
-    QSizePolicy,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QFrame, QLabel, QPlainTextEdit, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
+from desktop_app.core.vocab import SCORE_NAMES
 from desktop_app.ui.theme import SCORE_COLORS
 
 if TYPE_CHECKING:
     from desktop_app.core.bank import Rubric
     from desktop_app.core.store import ReviewRecord
 
-TIERS = (  # (tier, button object name, label, key)
-    ("strong", "scoreStrong", "Strong", "3"),
-    ("ok", "scoreOk", "OK", "2"),
-    ("weak", "scoreWeak", "Weak", "1"),
-)
+HIDDEN = "The rubric appears with the answer (Space)."
+
+
+def rubric_html(rubric: Rubric) -> str:
+    """The rubric as escaped rich text: essentials first, each tier headed in its score's colour."""
+
+    def heading(score: str, title: str) -> str:
+        return f"<p style='margin-top:8px; margin-bottom:2px'><b style='color:{SCORE_COLORS[score]}'>{title}</b></p>"
+
+    parts = [heading("strong", "Strong: the essentials")]
+    parts.append("<ul style='margin-left:-20px'>" + "".join(f"<li>{escape(p)}</li>" for p in rubric.strong) + "</ul>")
+    if rubric.also_good:
+        parts.append("<p style='margin-top:6px; margin-bottom:2px'><b>Also good</b></p>")
+        parts.append(
+            "<ul style='margin-left:-20px'>" + "".join(f"<li>{escape(p)}</li>" for p in rubric.also_good) + "</ul>"
+        )
+    parts.append(heading("ok", "OK") + f"<p style='margin-top:0'>{escape(rubric.ok)}</p>")
+    parts.append(heading("weak", "Weak") + f"<p style='margin-top:0'>{escape(rubric.weak)}</p>")
+    return "".join(parts)
 
 
 class RubricPanel(QFrame):
-    scored = Signal(str)  # tier
     noteEdited = Signal(str)  # text, after the user pauses typing
     bookmarkToggled = Signal(bool)
 
@@ -37,54 +45,46 @@ class RubricPanel(QFrame):
         super().__init__(parent)
         self.setObjectName("rubricPanel")
         self.setAccessibleName("Rubric")
+        self.setMinimumWidth(180)
         layout = QVBoxLayout(self)
-        title = QLabel("<b>Score yourself against the rubric</b>")
+        layout.setContentsMargins(12, 10, 12, 10)
+        layout.setSpacing(6)
+        title = QLabel("<b>Rubric</b>")
+        title.setObjectName("rubricTitle")
         layout.addWidget(title)
-        self.tier_labels: dict[str, QLabel] = {}
-        self.buttons: dict[str, QPushButton] = {}
-        for tier, name, label, key in TIERS:
-            button = QPushButton(f"{label}  ({key})")
-            button.setObjectName(name)
-            button.setAccessibleName(f"Score {label}")
-            # Buttons never take focus, so Space and the digit keys always reach the study shortcuts.
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.setStyleSheet(f"QPushButton {{ border-left: 6px solid {SCORE_COLORS[tier]}; padding: 4px 10px; }}")
-            button.clicked.connect(lambda _checked=False, t=tier: self.scored.emit(t))
-            text = QLabel()
-            text.setWordWrap(True)
-            text.setTextFormat(Qt.TextFormat.PlainText)
-            text.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
-            text.setObjectName(f"{name}Text")
-            layout.addWidget(button)
-            layout.addWidget(text)
-            self.buttons[tier] = button
-            self.tier_labels[tier] = text
-        easy = QPushButton("Easy: it was effortless  (4)")
-        easy.setObjectName("scoreEasy")
-        easy.setAccessibleName("Score Easy")
-        easy.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        easy.setStyleSheet(f"QPushButton {{ border-left: 6px solid {SCORE_COLORS['easy']}; padding: 4px 10px; }}")
-        easy.clicked.connect(lambda _checked=False: self.scored.emit("easy"))
-        layout.addWidget(easy)
-        self.buttons["easy"] = easy
+        self.rubric_label = QLabel(HIDDEN)
+        self.rubric_label.setObjectName("rubricText")
+        self.rubric_label.setAccessibleName("Rubric text")
+        self.rubric_label.setWordWrap(True)
+        self.rubric_label.setTextFormat(Qt.TextFormat.RichText)  # built by rubric_html from escaped text
+        self.rubric_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.rubric_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
+        self.rubric_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.rubric_label)
         self.last_label = QLabel()
         self.last_label.setObjectName("lastScoreLabel")
+        self.last_label.setAccessibleName("Last scores")
         self.last_label.setWordWrap(True)
+        self.last_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
         layout.addWidget(self.last_label)
-        self.bookmark_button = QPushButton("Bookmark (B)")
+        self.bookmark_button = QPushButton("Bookmark   B")
         self.bookmark_button.setObjectName("bookmarkButton")
+        self.bookmark_button.setAccessibleName("Bookmark this question")
         self.bookmark_button.setCheckable(True)
         self.bookmark_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.bookmark_button.toggled.connect(self.bookmarkToggled.emit)
         layout.addWidget(self.bookmark_button)
-        layout.addWidget(QLabel("Note (N to edit, Esc to leave)"))
+        note_hint = QLabel("Note   N to write, Esc to leave")
+        note_hint.setObjectName("noteHint")
+        layout.addWidget(note_hint)
         self.note_edit = QPlainTextEdit()
         self.note_edit.setObjectName("noteEdit")
         self.note_edit.setAccessibleName("Note on this question")
+        self.note_edit.setAccessibleDescription("Your own notes; saved as you type")
         self.note_edit.setPlaceholderText("Your own notes on this question")
-        self.note_edit.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.note_edit.setTabChangesFocus(True)
-        self.note_edit.setMaximumHeight(120)
+        self.note_edit.setMinimumHeight(70)
+        self.note_edit.setMaximumHeight(140)
         layout.addWidget(self.note_edit)
         layout.addStretch(1)
         self._note_timer = QTimer(self, singleShot=True, interval=600)
@@ -93,28 +93,24 @@ class RubricPanel(QFrame):
         self.note_edit.textChanged.connect(self._on_note_changed)
 
     def show_rubric(self, rubric: Rubric | None, revealed: bool) -> None:
-        for tier, _name, _label, _key in TIERS:
-            if rubric is None:
-                text = ""
-            elif revealed:
-                text = _tier_text(rubric, tier)
-            else:
-                text = "(shown with the answer)"
-            self.tier_labels[tier].setText(text)
-            self.buttons[tier].setEnabled(rubric is not None)
-        self.buttons["easy"].setEnabled(rubric is not None)
+        if rubric is None:
+            self.rubric_label.setText("")
+        elif revealed:
+            self.rubric_label.setText(rubric_html(rubric))
+        else:
+            self.rubric_label.setText(f"<span>{escape(HIDDEN)}</span>")
         self.bookmark_button.setEnabled(rubric is not None)
         self.note_edit.setEnabled(rubric is not None)
 
     def show_last(self, self_score: ReviewRecord | None, mock_grade: ReviewRecord | None) -> None:
-        mine = self_score.score.upper() if self_score else "—"
-        mock = mock_grade.score.upper() if mock_grade else "—"
-        self.last_label.setText(f"Your last score: <b>{mine}</b> · Interviewer's grade: <b>{mock}</b>")
+        mine = SCORE_NAMES.get(self_score.score, self_score.score) if self_score else "not scored yet"
+        mock = SCORE_NAMES.get(mock_grade.score, mock_grade.score) if mock_grade else "no mock interview yet"
+        self.last_label.setText(f"Your last score: <b>{mine}</b><br>Interviewer's last grade: <b>{mock}</b>")
 
     def set_bookmarked(self, on: bool) -> None:
         self.bookmark_button.blockSignals(True)
         self.bookmark_button.setChecked(on)
-        self.bookmark_button.setText("Bookmarked (B)" if on else "Bookmark (B)")
+        self.bookmark_button.setText("Bookmarked   B" if on else "Bookmark   B")
         self.bookmark_button.blockSignals(False)
 
     def load_note(self, text: str) -> None:
@@ -132,12 +128,3 @@ class RubricPanel(QFrame):
         if self._note_timer.isActive():
             self._note_timer.stop()
             self.noteEdited.emit(self.note_edit.toPlainText())
-
-
-def _tier_text(rubric: Rubric, tier: str) -> str:
-    if tier != "strong":
-        return str(getattr(rubric, tier))
-    lines = [f"• {point}" for point in rubric.strong] if len(rubric.strong) > 1 else list(rubric.strong)
-    if rubric.also_good:
-        lines += ["Also good:", *[f"  ◦ {point}" for point in rubric.also_good]]
-    return "\n".join(lines)

@@ -27,19 +27,28 @@ OWNERS = {
 
 
 SHORTCUTS: tuple[Shortcut, ...] = (
-    Shortcut("study", "next_question", ("J", "Down"), "Next question", "Study"),
-    Shortcut("study", "previous_question", ("K", "Up"), "Previous question", "Study"),
+    Shortcut("study", "next_question", ("J",), "Next question (or ↓ in the list)", "Study"),
+    Shortcut("study", "previous_question", ("K",), "Previous question (or ↑ in the list)", "Study"),
     Shortcut("study", "toggle_reveal", ("Space",), "Reveal / hide the expected answer", "Study"),
-    Shortcut("study", "score_weak", ("1",), "Score Weak, then next", "Study"),
+    Shortcut("study", "score_weak", ("1",), "Score Weak, then next (before the reveal: reveal)", "Study"),
     Shortcut("study", "score_ok", ("2",), "Score OK, then next", "Study"),
     Shortcut("study", "score_strong", ("3",), "Score Strong, then next", "Study"),
     Shortcut("study", "score_easy", ("4",), "Score Easy (it was effortless), then next", "Study"),
+    Shortcut("study", "scroll_answer_down", ("PgDown", "Ctrl+Down"), "Scroll the answer down", "Study"),
+    Shortcut("study", "scroll_answer_up", ("PgUp", "Ctrl+Up"), "Scroll the answer up", "Study"),
     Shortcut("study", "undo_score", ("U", "Ctrl+Z"), "Undo the last score", "Study"),
     Shortcut("study", "toggle_bookmark", ("B",), "Bookmark / unbookmark", "Study"),
     Shortcut("study", "edit_note", ("N",), "Write a note on this question", "Study"),
     Shortcut("study", "toggle_always_show", ("A",), "Always show answers (browse mode)", "Study"),
+    Shortcut("study", "focus_topics", ("T",), "Go to the topics (↑ ↓ to choose, Tab onward)", "Navigate"),
     Shortcut("study", "focus_search", ("/", "Ctrl+F"), "Search", "Navigate"),
-    Shortcut("study", "back_to_list", ("Escape",), "Back to the question list", "Navigate"),
+    Shortcut(
+        "study",
+        "back_to_list",
+        ("Escape",),
+        "Back to the question list (from search, a filter or the note)",
+        "Navigate",
+    ),
     Shortcut("study", "cycle_level", ("L",), "Cycle the level filter", "Navigate"),
     Shortcut("mocks", "open_mock_setup", ("Ctrl+M",), "Start a mock interview", "Interview"),
     Shortcut("mocks", "show_mock_history", ("Ctrl+H",), "Mock interview history", "Interview"),
@@ -81,9 +90,22 @@ def _handler(resolve: Callable[[str], object | None], owner: str, action: str) -
     return call
 
 
+MOVING_AROUND = (
+    ("Tab / Shift+Tab", "Go round the panes: topics, search, level, status, questions, note"),
+    ("↑ ↓", "Move in the pane that has the focus: topics in the sidebar, questions in the list"),
+    ("Esc or Ctrl+W", "Close the dashboard or a dialog; the focus goes back where it was"),
+    ("Enter", "In a dialog: its main button"),
+)
+
+
 def help_html(table: Sequence[Shortcut] = SHORTCUTS, native: Callable[[str], str] = lambda k: k) -> str:
     """The help sheet, grouped; `native` turns a key into the platform's spelling (⌘ on macOS)."""
-    parts: list[str] = []
+    parts: list[str] = ["<h3>Moving around</h3><table cellspacing='0' cellpadding='4'>"]
+    parts += [
+        f"<tr><td width='160'><b>{html.escape(keys)}</b></td><td>{html.escape(what)}</td></tr>"
+        for keys, what in MOVING_AROUND
+    ]
+    parts.append("</table>")
     group = None
     for shortcut in table:
         if shortcut.group != group:

@@ -22,7 +22,7 @@ class TopicSidebar(QListWidget):
         super().__init__(parent)
         self.setObjectName("topicSidebar")
         self.setAccessibleName("Topics")
-        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # Tab reaches it; arrows move between topics
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.currentItemChanged.connect(self._on_current)

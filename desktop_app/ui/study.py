@@ -10,12 +10,15 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, QSettings, Signal
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QStatusBar
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, QSettings, QTimer, Signal
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QStackedWidget, QStatusBar
 
 from desktop_app.core.review import StudySession
 from desktop_app.core.store import WriteError
+from desktop_app.core.vocab import SCORE_NAMES
 from desktop_app.ui.banner import WriteProblemBanner
+from desktop_app.ui.done_today import MORE_NEW, DoneForToday
+from desktop_app.ui.score_bar import ScoreBar
 from desktop_app.ui.sidebar import ALL_TOPICS, DUE
 
 if TYPE_CHECKING:
@@ -25,7 +28,6 @@ if TYPE_CHECKING:
     from desktop_app.ui.rubric_panel import RubricPanel
     from desktop_app.ui.sidebar import TopicSidebar
 
-SCORE_LABELS = {"weak": "Weak", "ok": "OK", "strong": "Strong", "easy": "Easy"}
 STATUS_CHOICES = (
     ("all", "All questions"),
     ("due", "Due now"),
@@ -50,6 +52,10 @@ class StudyWidgets:
     status_bar: QStatusBar
     progress_label: QLabel
     problems: WriteProblemBanner
+    score_bar: ScoreBar
+    pages: QStackedWidget  # the question, or the done-for-today screen
+    done_page: DoneForToday
+    match_label: QLabel
 
 
 class StudyController(QObject):
@@ -66,6 +72,7 @@ class StudyController(QObject):
         self._topic_counts: dict[str, list[int]] = {}
         self._note_qid: str | None = None
         self._due: list[int] | None = None  # [due now, new left today], kept in step after each score
+        self.extra_new = 0  # new questions the user asked for beyond today's limit ("Learn more")
         w = widgets
         w.sidebar.topicSelected.connect(lambda _t: self.refresh_list())
         w.search_box.textChanged.connect(lambda _t: self.refresh_list())
@@ -73,15 +80,25 @@ class StudyController(QObject):
         w.level_filter.currentIndexChanged.connect(lambda _i: self._filter_changed())
         w.status_filter.currentIndexChanged.connect(lambda _i: self._filter_changed())
         w.question_list.selectionModel().currentChanged.connect(self._on_list_current)
-        w.rubric_panel.scored.connect(self.score)
+        w.score_bar.scored.connect(self.score)
+        w.score_bar.revealRequested.connect(self.toggle_reveal)
+        w.done_page.moreNew.connect(self.learn_more)
         w.rubric_panel.bookmarkToggled.connect(self._set_bookmark)
         w.rubric_panel.noteEdited.connect(self._save_note)
 
     def start(self) -> None:
-        """Fill the sidebar and the list, back where the user left off."""
-        self.refresh_topics(current=str(self.settings.value("lastTopic", ALL_TOPICS)))
-        self.refresh_list(keep_qid=str(self.settings.value("lastQuestion", "")) or None)
+        """With anything due, open on the Due queue; otherwise back where the user left off, that question
+        selected and scrolled into view."""
+        due_now = self.store.sched.due_counts()[0]
+        topic = DUE if due_now else str(self.settings.value("lastTopic", ALL_TOPICS))
+        self.refresh_topics(current=topic)
+        self.refresh_list(keep_qid=None if due_now else (str(self.settings.value("lastQuestion", "")) or None))
         self.w.question_list.setFocus()
+        QTimer.singleShot(0, self._scroll_to_current)  # once the list has its size
+
+    def _scroll_to_current(self) -> None:
+        if self.session.index >= 0:
+            self.w.question_list.scrollTo(self.w.list_model.index(self.session.index, 0))
 
     def save(self) -> None:
         current = self.session.current
@@ -106,19 +123,37 @@ class StudyController(QObject):
         topic = w.sidebar.current_topic()
         level = w.level_filter.currentData() or None
         status = w.status_filter.currentData()
-        if topic == DUE or status == "due":
-            items = self.store.sched.due(topic_id=None if topic == DUE else topic or None, level=level)
-            text = w.search_box.text().strip()
+        text = w.search_box.text().strip()
+        if self.in_due_queue():
+            items = self.store.sched.due(
+                topic_id=None if topic == DUE else topic or None, level=level, extra_new=self.extra_new
+            )
             if text:
                 matching = {q.qid for q in self.store.questions.list(search=text)}
                 items = [q for q in items if q.qid in matching]
         else:
-            items = self.store.questions.list(
-                topic_id=topic or None, level=level, status=status, search=w.search_box.text()
-            )
+            items = self.store.questions.list(topic_id=topic or None, level=level, status=status, search=text)
         self.session.set_items(items, keep)
-        w.list_model.set_items(self.session.items)
+        w.list_model.topic_titles = self.topic_titles
+        w.list_model.set_items(self.session.items, show_topic=topic in (ALL_TOPICS, DUE))
+        self._show_matches(text, len(items))
         self.show_current()
+
+    def in_due_queue(self) -> bool:
+        return self.w.sidebar.current_topic() == DUE or self.w.status_filter.currentData() == "due"
+
+    def _show_matches(self, text: str, count: int) -> None:
+        """How many questions the search found; with none, the closest spellings the bank knows."""
+        label = self.w.match_label
+        if not text:
+            label.setVisible(False)
+            return
+        label.setVisible(True)
+        if count:
+            label.setText(f"{count:,} question{'s' if count != 1 else ''} match")
+            return
+        suggestions = self.store.questions.suggest(text)
+        label.setText("No match." + (f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""))
 
     def _filter_changed(self) -> None:
         self.refresh_list()
@@ -131,7 +166,16 @@ class StudyController(QObject):
         question = self.store.questions.get(item.qid) if item else None
         revealed = self.session.revealed or self.always_show
         title = self.topic_titles.get(question.topic_id, question.topic_id) if question else ""
+        if item is None and self.in_due_queue() and not w.search_box.text().strip():
+            w.done_page.show_summary(self.store.sched.today(), self.store.sched.due_counts()[1] + self.extra_new)
+            w.pages.setCurrentWidget(w.done_page)
+        else:
+            w.pages.setCurrentIndex(0)
         w.question_view.show_question(question, title, revealed)
+        w.question_view.highlight(w.search_box.text())
+        w.score_bar.show_state(
+            self.store.sched.preview(question.id) if question and revealed else ({} if question else None), revealed
+        )
         w.rubric_panel.show_rubric(question.rubric if question else None, revealed)
         if question is not None:
             w.rubric_panel.show_last(
@@ -212,6 +256,11 @@ class StudyController(QObject):
         item = self.session.current
         if item is None:
             return
+        if not (self.session.revealed or self.always_show):
+            # A stray digit never records a score: it shows the answer, and the next press scores.
+            self.toggle_reveal()
+            self.w.status_bar.showMessage("Answer shown: read it against the rubric, then score with 1-4.", 3000)
+            return
         seconds = self.session.elapsed()
         try:
             self._land_score(item.qid, tier, seconds, move_on=True)
@@ -221,7 +270,7 @@ class StudyController(QObject):
                 current = self.session.current
                 self._land_score(item.qid, tier, seconds, move_on=current is not None and current.qid == item.qid)
 
-            self.w.problems.report(f"Your {SCORE_LABELS[tier]} score", exc, retry)
+            self.w.problems.report(f"Your {SCORE_NAMES[tier]} score", exc, retry)
 
     def _land_score(self, qid: str, tier: str, seconds: float, move_on: bool) -> None:
         """Write one score and bring the screen in line; raises WriteError, changing nothing, if it fails."""
@@ -239,10 +288,14 @@ class StudyController(QObject):
             self._count_reviewed(before.topic_id, +1)
         else:
             self.update_status(recount_due=False)
-        if move_on:
+        if move_on and self.in_due_queue() and step.index >= 0:
+            # Scored in the Due queue: the question leaves it (it comes back when it is due again).
+            self.w.list_model.remove_row(step.index, lambda: self.session.remove(step.index))
+            self.show_current()
+        elif move_on:
             self.session.move_on()
             self.show_current()
-        self.w.status_bar.showMessage(f"Scored {SCORE_LABELS[tier]}. Press U to undo.", 3000)
+        self.w.status_bar.showMessage(f"Scored {SCORE_NAMES[tier]}. Press U to undo.", 3000)
 
     def undo_score(self) -> None:
         try:
@@ -257,6 +310,8 @@ class StudyController(QObject):
             self.w.status_bar.showMessage("Nothing to undo.", 2000)
             return
         item = self.session.items[self.session.index]
+        if self.w.list_model.rowCount() != len(self.session.items):  # a question came back to the Due queue
+            self.w.list_model.set_items(self.session.items, show_topic=self.w.list_model.show_topic)
         self.w.list_model.update_row(self.session.index, item)
         if before.get(step.qid) is not None and item.last_score is None:
             self._count_reviewed(item.topic_id, -1)
@@ -309,6 +364,15 @@ class StudyController(QObject):
             "Answers always shown." if self.always_show else "Study mode: answers hidden until revealed.", 2500
         )
 
+    def scroll_answer_down(self) -> None:
+        self.w.question_view.scroll_page(0.8)
+
+    def scroll_answer_up(self) -> None:
+        self.w.question_view.scroll_page(-0.8)
+
+    def focus_topics(self) -> None:
+        self.w.sidebar.setFocus()
+
     def focus_search(self) -> None:
         self.w.search_box.setFocus()
         self.w.search_box.selectAll()
@@ -320,6 +384,12 @@ class StudyController(QObject):
     def cycle_level(self) -> None:
         combo = self.w.level_filter
         combo.setCurrentIndex((combo.currentIndex() + 1) % combo.count())
+
+    def learn_more(self) -> None:
+        """From the done-for-today screen: a few more new questions into today's queue."""
+        self.extra_new += MORE_NEW
+        self.refresh_list()
+        self.w.question_list.setFocus()
 
     def after_settings_change(self) -> None:
         """New study settings moved due dates: only what shows due dates needs to change."""

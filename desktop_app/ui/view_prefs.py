@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QFont, QGuiApplication
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 
 from desktop_app.core.vocab import THEMES
 from desktop_app.ui.theme import apply_theme
@@ -15,20 +15,24 @@ ZOOM_STEP = 1.1
 ZOOM_LIMIT = 8
 
 
+_BASE_FONT: list[QFont] = []
+
+
+def base_font() -> QFont:
+    """The application's font before any zoom: taken once, so each zoom is relative to it."""
+    if not _BASE_FONT:
+        _BASE_FONT.append(QFont(QApplication.font()))
+    return QFont(_BASE_FONT[0])
+
+
 class ViewPrefs(QObject):
     themeChanged = Signal(bool)
 
-    def __init__(
-        self,
-        settings: QSettings,
-        zoomed: Callable[[], Sequence[QWidget]],
-        show_message: Callable[[str, int], None],
-        parent: QObject | None = None,
-    ):
+    def __init__(self, settings: QSettings, show_message: Callable[[str, int], None], parent: QObject | None = None):
         super().__init__(parent)
         self.settings = settings
-        self._zoomed = zoomed
         self._show_message = show_message
+        self._base_font = base_font()
         self.zoom_steps = int(settings.value("zoom", 0, type=int))  # type: ignore[call-overload]
         theme = str(settings.value("theme", "system"))
         self.theme = theme if theme in THEMES else "system"
@@ -54,12 +58,13 @@ class ViewPrefs(QObject):
         self.zoom_steps = max(-ZOOM_LIMIT, min(ZOOM_LIMIT, steps))
         self.apply_zoom()
 
+    def point_size(self) -> float:
+        return self._base_font.pointSizeF() * ZOOM_STEP**self.zoom_steps
+
     def apply_zoom(self) -> None:
-        base = QApplication.font().pointSizeF()
-        font = QFont(QApplication.font())
-        font.setPointSizeF(base * ZOOM_STEP**self.zoom_steps)
-        for widget in self._zoomed():
-            widget.setFont(font)
+        """Zoom is the text size of the whole application: every pane, the status bar, the toolbar, dialogs
+        and the mock window scale together, and layouts grow with the text instead of clipping it."""
+        self.apply_theme(announce=False)
 
     # -- theme ----------------------------------------------------------------------------
 
@@ -68,11 +73,13 @@ class ViewPrefs(QObject):
         self.apply_theme()
         self._show_message(f"Theme: {self.theme}", 2000)
 
-    def apply_theme(self) -> None:
+    def apply_theme(self, announce: bool = True) -> None:
         app = QApplication.instance()
         if isinstance(app, QApplication):
-            self.dark = apply_theme(app, self.theme)
-            self.themeChanged.emit(self.dark)
+            dark = apply_theme(app, self.theme, self.point_size())
+            if announce or dark != self.dark:
+                self.dark = dark
+                self.themeChanged.emit(dark)
 
     def _system_scheme_changed(self) -> None:
         if self.theme == "system":

@@ -13,7 +13,15 @@ def test_list_right_after_a_paragraph_and_two_space_nesting() -> None:
 
 def test_code_fences_are_left_alone_and_highlighted() -> None:
     html = MarkdownRenderer().render("Text\n```python\n- x\nif a < b:\n    pass\n```")
-    assert "<ul>" not in html and "codehilite" in html and "&lt;" in html
+    assert "<ul>" not in html and "&lt;" in html and 'style="color:' in html  # highlighted, not parsed
+
+
+def test_a_code_block_is_one_padded_block_that_wraps_long_lines() -> None:
+    """Issue 13: code rendered as a shaded bar per line, gaps between, an empty bar at the end, and long
+    lines scrolled the whole answer sideways."""
+    html = MarkdownRenderer().render("```python\nx = 1\ny = 2\n```")
+    assert html.count("<table") == 1 and 'cellpadding="10"' in html and "white-space: pre-wrap" in html
+    assert "codehilite" not in html and "\n</code>" not in html  # no trailing empty line
 
 
 def test_raw_html_is_escaped_and_tables_render() -> None:

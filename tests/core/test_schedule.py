@@ -65,15 +65,18 @@ def test_due_queue_over_months_and_the_daily_new_limit(store: Store) -> None:
     due_ids = [q.qid for q in store.sched.due(now) if cards.get(q.qid)]
     assert due_ids == sorted((q for q, c in cards.items() if c and c.due <= now), key=lambda q: cards[q].due)  # type: ignore[union-attr]
     assert "a2" in due_ids and "b0" in due_ids  # struggled or reviewed once long ago: due again
-    # New questions: today's allowance of three, in bank order.
+    # New questions: today's allowance of three, dealt across the topics in turn, beginners first within a
+    # topic (alpha's new ones: a0, a4 beginner, a3, a5 advanced; beta's: b1, b2, b3 beginner).
     queue = store.sched.due(now)
     new = [q.qid for q in queue if q.qid not in cards]
-    assert new == ["a0", "a3", "a4"]
+    assert new == ["a0", "b1", "a4"]
+    assert [q.qid for q in store.sched.due(now, extra_new=2) if q.qid not in cards] == ["a0", "b1", "a4", "b2", "a3"]
     store.reviews.record("a0", "ok", at=now + 60)
-    store.reviews.record("a3", "strong", at=now + 120)
-    assert [q.qid for q in store.sched.due(now + 180) if q.qid not in cards and q.qid not in ("a0", "a3")] == ["a4"]
+    store.reviews.record("b1", "strong", at=now + 120)
+    assert [q.qid for q in store.sched.due(now + 180) if q.qid not in cards and q.qid not in ("a0", "b1")] == ["a4"]
     assert store.sched.due_counts(now + 180)[1] == 1
-    assert [q.qid for q in store.sched.due(now + 180, topic_id="beta")] == ["b0", "b1"]
+    # A topic narrows the session: beta's due card, then beta's next new question.
+    assert [q.qid for q in store.sched.due(now + 180, topic_id="beta")] == ["b0", "b2"]
 
 
 def test_rebuild_gives_the_same_state(store: Store) -> None:

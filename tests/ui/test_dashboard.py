@@ -38,8 +38,8 @@ def test_due_queue_in_the_sidebar_with_daily_new_limit(qtbot: QtBot, data_dir: P
     window.sidebar.select_topic(DUE)
     first_three = [window.list_model.item(i).qid for i in range(window.list_model.rowCount())]
     assert len(first_three) == 3
-    qtbot.keyClick(window.question_list, Qt.Key.Key_4)  # Easy
-    qtbot.keyClick(window.question_list, Qt.Key.Key_1)  # Weak
+    for k in (Qt.Key.Key_Space, Qt.Key.Key_4, Qt.Key.Key_Space, Qt.Key.Key_1):  # reveal, Easy; reveal, Weak
+        qtbot.keyClick(window.question_list, k)
     assert [(r.qid, r.score) for r in store.reviews.all()] == [(first_three[0], "easy"), (first_three[1], "weak")]
     assert store.sched.card(first_three[0]) is not None
     assert window.sidebar.item(0).text().endswith("1 new")
@@ -66,8 +66,8 @@ def test_study_settings_dialog_sets_the_interview_date(qtbot: QtBot, data_dir: P
 
 def test_dashboard_shows_the_same_numbers_as_the_core(qtbot: QtBot, data_dir: Path) -> None:
     window = open_window(qtbot, data_dir)
-    for key in (Qt.Key.Key_3, Qt.Key.Key_3, Qt.Key.Key_1):
-        qtbot.keyClick(window.question_list, key)
+    for key in (Qt.Key.Key_3, Qt.Key.Key_3, Qt.Key.Key_3, Qt.Key.Key_3, Qt.Key.Key_1, Qt.Key.Key_1):
+        qtbot.keyClick(window.question_list, key)  # each first press reveals, the second scores
     qtbot.keyClick(window.question_list, Qt.Key.Key_D)
     qtbot.waitUntil(lambda: getattr(window, "dashboard", None) is not None)
     board = window.dashboard

@@ -56,8 +56,8 @@ def test_object_names_and_accessible_names(qtbot: QtBot, data_dir: Path) -> None
         widget = window.findChild(object, name)
         assert widget is not None, name
         assert widget.accessibleName(), name
-    for name in ("scoreStrong", "scoreOk", "scoreWeak"):
-        button = window.rubric_panel.findChild(QPushButton, name)
+    for name in ("scoreWeak", "scoreOk", "scoreStrong", "scoreEasy", "revealButton"):
+        button = window.score_bar.findChild(QPushButton, name)
         assert button is not None and button.accessibleName()
     assert window.objectName() == "mainWindow"
 
@@ -79,6 +79,8 @@ def test_keyboard_review_flow_records_scores(qtbot: QtBot, data_dir: Path) -> No
     assert answer.split()[0] in window.question_view.toPlainText()
     key(qtbot, window, Qt.Key.Key_3)  # Strong, then next
     assert current_qid(window) == second and not window.question_view.answer_visible
+    key(qtbot, window, Qt.Key.Key_1)  # before the reveal, a score key reveals instead of scoring
+    assert window.question_view.answer_visible and len(window.store.reviews.all()) == 1
     key(qtbot, window, Qt.Key.Key_1)  # Weak
     assert [(r.qid, r.score, r.source) for r in window.store.reviews.all()] == [
         (first, "strong", "self"),
@@ -97,7 +99,12 @@ def test_keyboard_review_flow_records_scores(qtbot: QtBot, data_dir: Path) -> No
 def test_score_buttons_record_too(qtbot: QtBot, data_dir: Path) -> None:
     window = open_window(qtbot, data_dir)
     first = current_qid(window)
-    qtbot.mouseClick(window.rubric_panel.findChild(QPushButton, "scoreOk"), Qt.MouseButton.LeftButton)
+    reveal = window.score_bar.findChild(QPushButton, "revealButton")
+    assert reveal.isVisible() and not window.score_bar.findChild(QPushButton, "scoreOk").isVisible()
+    qtbot.mouseClick(reveal, Qt.MouseButton.LeftButton)
+    ok = window.score_bar.findChild(QPushButton, "scoreOk")
+    assert ok.isVisible() and ok.text().startswith("OK") and "min" in ok.text()  # what it does to the schedule
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
     assert window.store.reviews.last(first).score == "ok"
 
 
@@ -171,7 +178,7 @@ def test_settings_and_position_survive_a_restart(qtbot: QtBot, data_dir: Path) -
     window.view.zoom_in()
     window.study.toggle_always_show()
     window.level_filter.setCurrentIndex(0)
-    window.resize(701, 590)  # within the offscreen screen (800 x 600), which restoreGeometry clamps to
+    window.resize(781, 590)  # within the offscreen screen (800 x 600), which restoreGeometry clamps to
     window.close()
     window.store.close()
     again = open_window(qtbot, data_dir)
@@ -179,7 +186,7 @@ def test_settings_and_position_survive_a_restart(qtbot: QtBot, data_dir: Path) -
     assert again.view is not None and again.study is not None
     assert again.view.zoom_steps == 1 and again.study.always_show
     assert again.question_view.answer_visible
-    assert again.width() == 701 and abs(again.height() - 590) < 40  # the offscreen frame adds a title-bar margin
+    assert again.width() == 781 and abs(again.height() - 590) < 40  # the offscreen frame adds a title-bar margin
 
 
 def test_note_is_saved_and_escape_leaves_the_editor(qtbot: QtBot, data_dir: Path) -> None:
@@ -250,6 +257,7 @@ def test_focus_never_sticks_in_a_button(qtbot: QtBot, data_dir: Path) -> None:
 
 def test_store_is_a_real_file_in_the_data_dir(qtbot: QtBot, data_dir: Path) -> None:
     window = open_window(qtbot, data_dir)
+    key(qtbot, window, Qt.Key.Key_Space)
     key(qtbot, window, Qt.Key.Key_2)
     window.close()
     window.store.close()

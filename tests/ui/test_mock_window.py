@@ -113,7 +113,7 @@ def test_full_session_with_claude_end_to_end(qtbot: QtBot, data_dir: Path, fake:
     # The question view shows the interviewer's grade beside the user's own score.
     window.search_box.setText("")
     window.study.refresh_list(keep_qid=first)
-    assert "Interviewer's grade: <b>OK</b>" in window.rubric_panel.last_label.text()
+    assert "Interviewer's last grade: <b>OK</b>" in window.rubric_panel.last_label.text()
 
 
 FAULTS = [

@@ -21,7 +21,9 @@ def test_no_key_is_bound_twice() -> None:
 
 def test_required_study_keys_are_present() -> None:
     table = {s.action: set(s.keys) for s in SHORTCUTS}
-    assert {"J", "Down"} <= table["next_question"] and {"K", "Up"} <= table["previous_question"]
+    assert "J" in table["next_question"] and "K" in table["previous_question"]
+    # The arrows belong to the focused pane (topics in the sidebar, questions in the list), not the window.
+    assert not any(k in ("Up", "Down") for keys in table.values() for k in keys)
     assert table["toggle_reveal"] == {"Space"}
     assert (table["score_weak"], table["score_ok"], table["score_strong"]) == ({"1"}, {"2"}, {"3"})
     assert {"/", "Ctrl+F"} <= table["focus_search"] and "Escape" in table["back_to_list"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import builtins
+import difflib
 import json
 
 from peewee import SqliteDatabase
@@ -110,6 +112,37 @@ class Questions:
             solution=row[10],
             tests=row[11],
         )
+
+    def suggest(self, text: str, limit: int = 3) -> builtins.list[str]:
+        """Searches that would find something, for a search that found nothing: each word that matches no
+        word of the bank is replaced by the closest word the bank does have ("attenton" -> "attention")."""
+        tokens = fts.search_tokens(text)
+        if not tokens:
+            return []
+        self._db.execute_sql(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.bank_words USING fts5vocab(main, question_search, 'row')"
+        )
+        fixed: list[list[str]] = []
+        for token in tokens:
+            if self._db.execute_sql(
+                "SELECT 1 FROM temp.bank_words WHERE term >= ? AND term < ? LIMIT 1", (token, token + "\uffff")
+            ).fetchone():
+                fixed.append([token])
+                continue
+            nearby = [
+                r[0]
+                for r in self._db.execute_sql(
+                    "SELECT term FROM temp.bank_words WHERE term >= ? AND term < ? AND length(term) BETWEEN ? AND ?",
+                    (token[:1], token[:1] + "\uffff", len(token) - 2, len(token) + 2),
+                )
+            ]
+            close = difflib.get_close_matches(token, nearby, n=limit, cutoff=0.75)
+            if not close:
+                return []
+            fixed.append(close)
+        combos = [" ".join(words) for words in zip(*[f * limit if len(f) == 1 else f for f in fixed], strict=False)]
+        original = " ".join(tokens)
+        return [c for c in dict.fromkeys(combos) if c != original][:limit]
 
     def topic_title(self, topic_id: str) -> str:
         row = TopicRow.get_or_none(TopicRow.id == topic_id)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from peewee import SqliteDatabase
@@ -28,8 +29,18 @@ from desktop_app.core.schedule import (
 from desktop_app.core.store.models import AppSetting, CardState
 from desktop_app.core.store.records import SUMMARY_COLUMNS, SUMMARY_JOINS, QuestionSummary
 from desktop_app.core.store.sql import RETIRED_QIDS, WriteGate, live_filters
+from desktop_app.core.vocab import REVIEW_SCORES
 
 Progress = Callable[[int, int], None]  # (done, total), for a progress bar
+LEVEL_RANK = "CASE q.level WHEN 'beginner' THEN 0 WHEN 'intermediate' THEN 1 ELSE 2 END"
+
+
+@dataclass(frozen=True)
+class TodaySummary:
+    questions: int  # distinct questions scored today
+    scores: dict[str, int]  # score -> reviews today
+    next_due: float | None  # when the next card falls due (Unix time), if any
+    due_by_tomorrow: int  # cards due by the end of tomorrow
 
 
 class Scheduling:
@@ -169,9 +180,11 @@ class Scheduling:
         )
 
     def due(
-        self, now: float | None = None, topic_id: str | None = None, level: str | None = None
+        self, now: float | None = None, topic_id: str | None = None, level: str | None = None, extra_new: int = 0
     ) -> list[QuestionSummary]:
-        """Due cards, most overdue first, then new questions up to what is left of today's new limit."""
+        """Due cards, most overdue first, then new questions up to what is left of today's new limit (plus
+        `extra_new` the user asked for). New questions are dealt across topics in turn, beginner first
+        within each topic, so a session mixes subjects instead of exhausting the first topic's basics."""
         now = time.time() if now is None else now
         where, params = live_filters(topic_id, level, "q.")
         due = self._db.execute_sql(
@@ -179,14 +192,47 @@ class Scheduling:
             f"WHERE c.due <= ? AND {' AND '.join(where)} ORDER BY c.due",
             [now, *params],
         ).fetchall()
-        allowance = max(0, self.config().new_per_day - self.new_seen_today(now))
+        allowance = max(0, self.config().new_per_day - self.new_seen_today(now)) + max(0, extra_new)
         new = self._db.execute_sql(
-            f"SELECT {SUMMARY_COLUMNS} FROM question_row q JOIN topic_row t ON t.id = q.topic_id {SUMMARY_JOINS} "
-            f"LEFT JOIN card_state c ON c.qid = q.qid WHERE c.qid IS NULL AND {' AND '.join(where)} "
-            f'ORDER BY t."order", lower(t.title), q.position LIMIT ?',
+            f"SELECT {SUMMARY_COLUMNS} FROM ("
+            f'  SELECT q.*, t."order" AS topic_order, lower(t.title) AS topic_title,'
+            f"         ROW_NUMBER() OVER (PARTITION BY q.topic_id ORDER BY {LEVEL_RANK}, q.position) AS turn"
+            f"  FROM question_row q JOIN topic_row t ON t.id = q.topic_id"
+            f"  LEFT JOIN card_state c ON c.qid = q.qid WHERE c.qid IS NULL AND {' AND '.join(where)}"
+            f") q {SUMMARY_JOINS} ORDER BY q.turn, q.topic_order, q.topic_title LIMIT ?",
             [*params, allowance],
         ).fetchall()
         return [QuestionSummary.from_row(r) for r in due + new]
+
+    def preview(self, qid: str, now: float | None = None) -> dict[str, float]:
+        """Seconds until the question would be due again after each score, as Anki shows on its buttons."""
+        now = time.time() if now is None else now
+        scheduler = self.scheduler()
+        card = to_card(self.card(qid))
+        out = {}
+        for score in REVIEW_SCORES:
+            _card, row = review(scheduler, qid, card, score, now)  # type: ignore[arg-type]
+            out[score] = max(0.0, row.due - now)
+        return out
+
+    def today(self, now: float | None = None) -> TodaySummary:
+        """What was studied today and when the next review falls due: the done-for-today screen."""
+        now = time.time() if now is None else now
+        start = day_start(datetime.fromtimestamp(now).date())
+        scores = dict(
+            self._db.execute_sql(
+                "SELECT score, COUNT(*) FROM review WHERE reviewed_at >= ? GROUP BY score", (start,)
+            ).fetchall()
+        )
+        questions = self._db.execute_sql(
+            "SELECT COUNT(DISTINCT qid) FROM review WHERE reviewed_at >= ?", (start,)
+        ).fetchone()[0]
+        live = f"qid NOT IN ({RETIRED_QIDS})"
+        nxt = self._db.execute_sql(f"SELECT MIN(due) FROM card_state WHERE due > ? AND {live}", (now,)).fetchone()[0]
+        tomorrow = self._db.execute_sql(
+            f"SELECT COUNT(*) FROM card_state WHERE due <= ? AND {live}", (start + 2 * DAY,)
+        ).fetchone()[0]
+        return TodaySummary(int(questions), {k: int(v) for k, v in scores.items()}, nxt, int(tomorrow))
 
     def due_counts(self, now: float | None = None) -> tuple[int, int]:
         """(due now, new still allowed today) across the live bank."""

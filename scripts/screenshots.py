@@ -1,0 +1,112 @@
+"""Render MLPrep's screens offscreen to PNG files, in light and dark, for looking at changes and for the README.
+
+    QT_QPA_PLATFORM=offscreen python scripts/screenshots.py OUT_DIR [--scale 1.5] [--only main,dashboard]
+
+Uses a fresh data dir with a few scores so that lists, counters and the dashboard have something to
+show. Nothing here touches your own data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--only", default="")
+    parser.add_argument("--themes", default="light,dark")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if args.scale != 1.0:
+        os.environ["QT_SCALE_FACTOR"] = str(args.scale)
+    data = Path(tempfile.mkdtemp(prefix="mlprep-shots-"))
+    os.environ["MLPREP_DATA_DIR"] = str(data)
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_app.app import _make_app, create_window
+    from desktop_app.simulator.session import MockConfig
+    from desktop_app.ui import background
+    from desktop_app.ui.main_window import MainWindow
+
+    app = _make_app(["shots"])
+    args.out.mkdir(parents=True, exist_ok=True)
+    only = set(filter(None, args.only.split(",")))
+
+    def wanted(name: str) -> bool:
+        return not only or name in only
+
+    def wait(condition, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
+        import time
+
+        end = time.monotonic() + timeout
+        while not condition() and time.monotonic() < end:
+            app.processEvents()
+            time.sleep(0.01)
+
+    window = create_window(data)
+    assert isinstance(window, MainWindow) and window.study is not None and window.view is not None
+    window.resize(1280, 800)
+    window.show()
+    app.processEvents()
+    study = window.study
+    for tier in ("strong", "ok", "weak", "strong", "easy"):
+        study.toggle_reveal()
+        study.score(tier)
+    study.toggle_reveal()
+    for theme in args.themes.split(","):
+        window.view.theme = theme
+        window.view.apply_theme()
+        app.processEvents()
+        suffix = f"{theme}{'' if args.scale == 1.0 else f'-{args.scale:g}x'}"
+        if wanted("main"):
+            window.grab().save(str(args.out / f"main-{suffix}.png"))
+        if wanted("dashboard"):
+            window.open_dashboard()
+            wait(lambda: getattr(window, "dashboard", None) is not None)
+            board = window.dashboard
+            board.resize(1180, 820)
+            board.show()
+            app.processEvents()
+            board.grab().save(str(args.out / f"dashboard-{suffix}.png"))
+            board.close()
+            window.dashboard = None
+        if wanted("mock") and window.mocks is not None:
+            mock = window.mocks.begin_mock(MockConfig(count=2, offline=True))
+            assert mock is not None
+            mock.answer_edit.setPlainText(
+                "Bias is error from wrong assumptions; variance is sensitivity to the sample."
+            )
+            mock.send_answer()
+            app.processEvents()
+            mock.grab().save(str(args.out / f"mock-{suffix}.png"))
+            mock.close()
+        if wanted("setup") and window.mocks is not None:
+            window.mocks.open_mock_setup()
+            app.processEvents()
+            dialog = window.mocks.setup_dialog
+            assert dialog is not None
+            dialog.grab().save(str(args.out / f"setup-{suffix}.png"))
+            dialog.reject()
+        if wanted("help"):
+            window.show_help()
+            app.processEvents()
+            window._help.grab().save(str(args.out / f"help-{suffix}.png"))  # type: ignore[union-attr]
+            window._help.close()  # type: ignore[union-attr]
+    background.shutdown()
+    window.close()
+    if window.store is not None:
+        window.store.close()
+    print(f"screenshots in {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
