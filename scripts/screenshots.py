@@ -29,7 +29,6 @@ def main(argv: list[str]) -> int:
         os.environ["QT_SCALE_FACTOR"] = str(args.scale)
     data = Path(tempfile.mkdtemp(prefix="mlprep-shots-"))
     os.environ["MLPREP_DATA_DIR"] = str(data)
-    from PySide6.QtWidgets import QApplication
 
     from desktop_app.app import _make_app, create_window
     from desktop_app.simulator.session import MockConfig
