@@ -1,7 +1,9 @@
 """The numbers behind the readiness dashboard, each one SQL aggregate over the derived tables.
 
-Readiness is FSRS retrievability on the target day (the interview, or now), averaged over the questions
-seen; unseen questions are counted apart, never averaged in as zeros.
+Readiness of a scope is FSRS's predicted recall on the target day (the interview, or now) averaged over
+*all* its questions, an unseen question counting as 0: "Readiness 100%" with 17 of 612 questions seen
+was a number nobody should believe. Coverage (seen / total) stands beside it, and the recall of the
+questions seen is the third, smaller number.
 """
 
 from __future__ import annotations
@@ -22,7 +24,22 @@ class ReadinessRow:
     level: str  # "" for the whole topic
     seen: int
     unseen: int
-    readiness: float | None  # mean predicted recall of the seen questions; None when none are seen
+    recall_seen: float | None  # mean predicted recall of the questions seen; None when none are seen
+
+    @property
+    def total(self) -> int:
+        return self.seen + self.unseen
+
+    @property
+    def coverage(self) -> float | None:
+        return self.seen / self.total if self.total else None
+
+    @property
+    def readiness(self) -> float | None:
+        """Mean predicted recall over every question of the scope, unseen ones counting as 0."""
+        if not self.total:
+            return None
+        return (self.recall_seen or 0.0) * self.seen / self.total
 
 
 @dataclass(frozen=True)
@@ -51,7 +68,7 @@ def readiness_rows(store: Store, target: datetime) -> list[ReadinessRow]:
 def _combine(rows: list[ReadinessRow], topic_id: str, title: str, level: str) -> ReadinessRow:
     seen = sum(r.seen for r in rows)
     unseen = sum(r.unseen for r in rows)
-    weighted = sum((r.readiness or 0.0) * r.seen for r in rows)
+    weighted = sum((r.recall_seen or 0.0) * r.seen for r in rows)
     return ReadinessRow(topic_id, title, level, seen, unseen, weighted / seen if seen else None)
 
 
@@ -143,17 +160,24 @@ def days(n: int) -> str:
     return f"{n} day" if n == 1 else f"{n} days"
 
 
+def pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0%}"
+
+
 def readiness_table(d: Dashboard) -> str:
     """The readiness table as text, for `mlprep stats`."""
-
-    def pct(row: ReadinessRow) -> str:
-        return "-" if row.readiness is None else f"{row.readiness:.0%}"
-
     when = d.target.strftime("%Y-%m-%d")
-    header = ("Topic", "Seen", "Unseen", "Readiness")
-    rows = [header] + [(r.title, str(r.seen), str(r.unseen), pct(r)) for r in [*d.readiness, d.overall]]
-    rows += [(f"  {r.level}", str(r.seen), str(r.unseen), pct(r)) for r in d.by_level]
-    title = f"Readiness on {when} (predicted recall of the questions you have seen):"
+    header = ("Topic", "Readiness", "Seen", "Coverage", "Recall (seen)")
+
+    def cells(r: ReadinessRow, title: str) -> tuple[str, ...]:
+        return (title, pct(r.readiness), f"{r.seen} / {r.total}", pct(r.coverage), pct(r.recall_seen))
+
+    rows = [header] + [cells(r, r.title) for r in [*d.readiness, d.overall]]
+    rows += [cells(r, f"  {r.level}") for r in d.by_level]
+    title = (
+        f"Readiness on {when}: predicted recall over all the questions of each topic (unseen ones count as 0), "
+        "coverage, and the recall of the ones you have seen:"
+    )
     return title + "\n" + text_table(rows, rules_after=(0, len(d.readiness)))
 
 

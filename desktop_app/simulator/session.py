@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 
 from desktop_app.core.bank import Question
 from desktop_app.core.store import MockSessionRecord, MockTurnRecord, Store, WriteError
-from desktop_app.core.vocab import SCORE_NAMES
+from desktop_app.core.vocab import SCORE_NAMES, SKIPPED
 from desktop_app.simulator.client import GradeRequest
 from desktop_app.simulator.grading import Grade, grade_markdown
 from desktop_app.simulator.vocab import TurnKind
@@ -242,12 +242,19 @@ def _unique(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
+def result_word(q: dict[str, object]) -> str:
+    """One way everywhere: Strong, OK, Weak, Easy, Skipped, or Not graded."""
+    if q.get("skipped"):
+        return SKIPPED
+    tier = q.get("tier")
+    return SCORE_NAMES.get(str(tier), "Not graded") if tier else "Not graded"
+
+
 def summary_markdown(summary: dict[str, object]) -> str:
     lines = ["## Summary", "", "| # | Question | Result |", "|---|---|---|"]
     questions: list[dict[str, object]] = summary.get("questions", [])  # type: ignore[assignment]
     for i, q in enumerate(questions, 1):
-        result = "skipped" if q["skipped"] else str(q["tier"] or "not graded").upper()
-        lines.append(f"| {i} | {str(q['question']).replace('|', '/')} | {result} |")
+        lines.append(f"| {i} | {str(q['question']).replace('|', '/')} | {result_word(q)} |")
     for title, key in (("Strengths", "strengths"), ("Gaps", "gaps"), ("Factual errors", "factual_errors")):
         items: list[str] = summary.get(key) or []  # type: ignore[assignment]
         if items:
@@ -260,20 +267,19 @@ def summary_markdown(summary: dict[str, object]) -> str:
 def export_markdown(session: MockSessionRecord, turns: list[MockTurnRecord]) -> str:
     """The whole session as a Markdown file. It never contains the API key: only what the store holds."""
     started = time.strftime("%Y-%m-%d %H:%M", time.localtime(session.started_at))
-    mode = "self-graded (offline)" if session.mode == "offline" else f"with Claude ({session.model})"
-    lines = [
-        f"# Mock interview, {started}",
-        "",
-        f"- Mode: {mode}",
-        f"- Status: {session.status}",
-        f"- Tokens: {session.input_tokens:,} in, {session.output_tokens:,} out "
-        f"({session.cache_read_tokens:,} read from cache); estimated cost ${session.cost_usd:.4f}",
-        "",
-    ]
+    offline = session.mode == "offline"
+    mode = "self-graded (offline)" if offline else f"with Claude ({session.model})"
+    lines = [f"# Mock interview, {started}", "", f"- Mode: {mode}", f"- Status: {session.status}"]
+    if not offline:  # a self-graded session has no tokens and no cost to report
+        lines.append(
+            f"- Tokens: {session.input_tokens:,} in, {session.output_tokens:,} out "
+            f"({session.cache_read_tokens:,} read from cache); estimated cost ${session.cost_usd:.4f}"
+        )
+    lines.append("")
     labels: dict[str, str] = {
-        TurnKind.QUESTION: "Interviewer",
+        TurnKind.QUESTION: "Question" if offline else "Interviewer",
         TurnKind.ANSWER: "You",
-        TurnKind.FEEDBACK: "Feedback",
+        TurnKind.FEEDBACK: "Your score" if offline else "Feedback",
         TurnKind.NOTICE: "Note",
     }
     last_qid = None
@@ -281,6 +287,8 @@ def export_markdown(session: MockSessionRecord, turns: list[MockTurnRecord]) -> 
         if turn.qid != last_qid and turn.kind == TurnKind.QUESTION and turn.round == 0:
             lines += ["---", ""]
             last_qid = turn.qid
+        if not turn.text.strip():
+            continue  # never an empty "Feedback:" heading
         suffix = f" ({turn.seconds:.0f} s)" if turn.kind == TurnKind.ANSWER and turn.seconds else ""
         lines += [f"**{labels.get(turn.kind, turn.kind)}{suffix}:**", "", turn.text, ""]
     if session.summary:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.render import MarkdownRenderer
-from desktop_app.simulator.session import export_markdown
+from desktop_app.simulator.session import export_markdown, result_word
 from desktop_app.ui.textview import SafeTextBrowser
 
 if TYPE_CHECKING:
@@ -28,11 +28,12 @@ if TYPE_CHECKING:
 
 
 def session_label(s: MockSessionRecord) -> str:
+    """A history row in words: when, how, how it ended, and each question's result (no letters to decode)."""
     when = time.strftime("%Y-%m-%d %H:%M", time.localtime(s.started_at))
     questions: list[dict[str, object]] = s.summary.get("questions", []) if s.summary else []  # type: ignore[assignment]
-    tiers = [str(q.get("tier") or "-")[0].upper() for q in questions]
-    mode = "offline" if s.mode == "offline" else s.model
-    return f"{when} · {mode} · {s.status} · {' '.join(tiers) or 'no answers'}"
+    results = ", ".join(result_word(q) for q in questions)
+    mode = "self-graded" if s.mode == "offline" else s.model
+    return f"{when} · {mode} · {s.status}\n{results or 'no answers'}"
 
 
 class MockHistoryDialog(QDialog):

@@ -48,6 +48,7 @@ class MockSetupDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("mockSetupDialog")
         self.setWindowTitle("Start a mock interview")
+        self.setMaximumWidth(720)  # long messages wrap: the dialog must fit a 1280 x 800 screen
         self.keys = keys
         self.host = host
         self._models_request: Request | None = None
@@ -137,7 +138,15 @@ class MockSetupDialog(QDialog):
     def _on_models_failed(self, request_id: int, kind: str, message: str, _partial: str) -> None:
         if self._models_request is None or request_id != self._models_request.id:
             return
-        self.model_status.setText("Could not list models: " + message)
+        if kind == "no_key":
+            # Nothing is running yet, so nothing to "end": say where a key goes, and pick what works now.
+            self.offline.setChecked(True)
+            self.model_status.setText(
+                "No Anthropic API key yet, so the self-graded mode is selected. To have Claude interview you, "
+                "add a key with \u201cAPI key\u2026\u201d here (Ctrl+K in the main window) or set ANTHROPIC_API_KEY."
+            )
+            return
+        self.model_status.setText(f"Could not list the models ({message}) The model below will be used as typed.")
 
     def _edit_key(self) -> None:
         dialog = ApiKeyDialog(self.keys, self)

@@ -21,13 +21,14 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop_app.core.render import MarkdownRenderer, rubric_markdown
 from desktop_app.core.store import WriteError
-from desktop_app.core.vocab import SCORE_NAMES
+from desktop_app.core.vocab import REVIEW_SCORES, SCORE_NAMES
 from desktop_app.simulator.client import QuestionContext, Reply
 from desktop_app.simulator.grading import Grade, grade_markdown
 from desktop_app.simulator.prompts import question_context
@@ -35,6 +36,7 @@ from desktop_app.simulator.requests import Request
 from desktop_app.simulator.session import MockInterview, export_markdown, summary_markdown
 from desktop_app.simulator.vocab import CAN_SKIP, STREAMING, MockState, RequestKind, TurnKind
 from desktop_app.ui.interviewer import WorkerHost
+from desktop_app.ui.score_bar import SCORE_KEYS
 from desktop_app.ui.textview import SafeTextBrowser
 from desktop_app.ui.transcript import Transcript
 
@@ -105,14 +107,19 @@ class MockInterviewWindow(QMainWindow):
     def _build(self) -> None:
         body = QWidget()
         layout = QVBoxLayout(body)
+        layout.setContentsMargins(12, 10, 12, 10)
+        layout.setSpacing(8)
         top = QHBoxLayout()
         self.position_label = QLabel()
         self.position_label.setObjectName("positionLabel")
+        self.position_label.setAccessibleName("Where you are in the interview")
         self.clock_label = QLabel("00:00")
         self.clock_label.setObjectName("clockLabel")
         self.clock_label.setAccessibleName("Time on this answer")
         self.usage_label = QLabel("" if self.offline else "0 tokens · $0.0000 (est.)")
         self.usage_label.setObjectName("usageLabel")
+        self.usage_label.setAccessibleName("Tokens and estimated cost")
+        self.usage_label.setVisible(not self.offline)  # a self-graded session costs nothing
         top.addWidget(self.position_label)
         top.addStretch(1)
         top.addWidget(self.clock_label)
@@ -124,11 +131,9 @@ class MockInterviewWindow(QMainWindow):
         self.summary_view = SafeTextBrowser()
         self.summary_view.setObjectName("sessionSummary")
         self.summary_view.setAccessibleName("Session summary")
-        self.summary_view.hide()
 
         self.fault_bar = QFrame()
         self.fault_bar.setObjectName("faultBar")
-        self.fault_bar.setStyleSheet("QFrame#faultBar { border: 1px solid #d0443e; border-radius: 4px; }")
         fault_layout = QHBoxLayout(self.fault_bar)
         self.fault_label = QLabel()
         self.fault_label.setObjectName("faultMessage")
@@ -144,15 +149,16 @@ class MockInterviewWindow(QMainWindow):
         self.self_score_bar = QFrame()
         self.self_score_bar.setObjectName("selfScoreBar")
         score_layout = QHBoxLayout(self.self_score_bar)
-        score_layout.addWidget(QLabel("Score your answer against the reference:"))
+        score_layout.setContentsMargins(0, 0, 0, 0)
+        prompt = QLabel("Score your answer against the expected answer and rubric:")
+        prompt.setWordWrap(True)
+        score_layout.addWidget(prompt, 1)
         self.self_score_buttons: dict[str, QPushButton] = {}
-        for tier, name, key in (
-            ("weak", "selfScoreWeak", "1"),
-            ("ok", "selfScoreOk", "2"),
-            ("strong", "selfScoreStrong", "3"),
-        ):
-            button = QPushButton(f"{tier.capitalize() if tier != 'ok' else 'OK'} ({key})")
-            button.setObjectName(name)
+        for tier in REVIEW_SCORES:  # key order: Weak 1, OK 2, Strong 3, Easy 4
+            key = SCORE_KEYS[tier]
+            button = QPushButton(f"{SCORE_NAMES[tier]}   {key}")
+            button.setObjectName(f"selfScore{tier.capitalize()}")
+            button.setAccessibleName(f"Score {SCORE_NAMES[tier]}")
             button.clicked.connect(lambda _c=False, t=tier: self.self_score(t))
             score_layout.addWidget(button)
             self.self_score_buttons[tier] = button
@@ -164,8 +170,27 @@ class MockInterviewWindow(QMainWindow):
         self.answer_edit.setPlaceholderText("Type your answer. Ctrl+Enter sends.")
         self.answer_edit.installEventFilter(_CtrlEnter(self.send_answer, self))
 
+        # Self-graded: your answer and the expected answer with its rubric, side by side, both scrolling.
+        self.your_answer = SafeTextBrowser()
+        self.your_answer.setObjectName("yourAnswerView")
+        self.your_answer.setAccessibleName("Your answer, to compare")
+        self.reference_view = SafeTextBrowser()
+        self.reference_view.setObjectName("referenceView")
+        self.reference_view.setAccessibleName("Expected answer and rubric")
+        compare = QSplitter(Qt.Orientation.Horizontal)
+        compare.setObjectName("compareView")
+        compare.addWidget(self.your_answer)
+        compare.addWidget(self.reference_view)
+        compare.setSizes([400, 560])
+
+        self.bottom = QStackedWidget()
+        self.bottom.setObjectName("mockBottom")
+        self.bottom.addWidget(self.answer_edit)
+        self.bottom.addWidget(compare)
+        self.bottom.addWidget(self.summary_view)
+
         buttons = QHBoxLayout()
-        self.send_button = QPushButton("Send (Ctrl+Enter)")
+        self.send_button = QPushButton("Send   Ctrl+Enter")
         self.send_button.setObjectName("sendAnswerButton")
         self.send_button.clicked.connect(self.send_answer)
         self.skip_button = QPushButton("Skip question")
@@ -174,6 +199,7 @@ class MockInterviewWindow(QMainWindow):
         self.stop_button = QPushButton("Stop reply")
         self.stop_button.setObjectName("stopButton")
         self.stop_button.clicked.connect(self.stop_reply)
+        self.stop_button.setVisible(not self.offline)
         self.end_button = QPushButton("End session")
         self.end_button.setObjectName("endButton")
         self.end_button.clicked.connect(self.end_session)
@@ -187,20 +213,21 @@ class MockInterviewWindow(QMainWindow):
         buttons.addWidget(self.export_button)
         buttons.addWidget(self.end_button)
 
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.transcript)
-        splitter.addWidget(self.summary_view)
-        splitter.addWidget(self.answer_edit)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(2, 1)
-        layout.addWidget(splitter, 1)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(self.transcript)
+        self.splitter.addWidget(self.bottom)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        layout.addWidget(self.splitter, 1)
         layout.addWidget(self.fault_bar)
         layout.addWidget(self.self_score_bar)
         layout.addLayout(buttons)
         self.setCentralWidget(body)
-        for key, tier in (("1", "weak"), ("2", "ok"), ("3", "strong")):
-            shortcut = QShortcut(QKeySequence(key), self)
+        for tier in REVIEW_SCORES:
+            shortcut = QShortcut(QKeySequence(SCORE_KEYS[tier]), self)
             shortcut.activated.connect(lambda t=tier: self.self_score(t))
+        for keys in (QKeySequence(QKeySequence.StandardKey.Close),):  # Ctrl+W ends the session, as End does
+            QShortcut(keys, self).activated.connect(self.end_session)
 
     # -- the flow ------------------------------------------------------------------------
 
@@ -225,11 +252,17 @@ class MockInterviewWindow(QMainWindow):
         self.skip_button.setEnabled(state in CAN_SKIP)
         self.stop_button.setEnabled(state in STREAMING)
         self.self_score_bar.setVisible(state == MockState.SELF_SCORING)
+        if state == MockState.FINISHED:
+            self.bottom.setCurrentWidget(self.summary_view)
+        elif state == MockState.SELF_SCORING:
+            self.bottom.setCurrentIndex(1)
+        else:
+            self.bottom.setCurrentWidget(self.answer_edit)
         if state != MockState.FAULT:
             self.fault_bar.hide()
         self.position_label.setText("" if state == MockState.FINISHED else self.interview.position())
         if state == MockState.SELF_SCORING:
-            self.self_score_buttons["ok"].setFocus()  # off the editor, so 1 / 2 / 3 score instead of typing
+            self.self_score_buttons["ok"].setFocus()  # off the editor, so 1-4 score instead of typing
         if answering:
             self._answer_started = time.monotonic()
             self._clock.start()
@@ -253,7 +286,7 @@ class MockInterviewWindow(QMainWindow):
         if self.offline:
 
             def show() -> None:
-                self.transcript.append_message(TurnKind.QUESTION, f"**{question.question}**")
+                self._show_new_question(TurnKind.QUESTION, f"**{question.question}**")
                 self._set_state(MockState.ANSWERING)
 
             self._saved("The question", lambda: self.interview.record_question(question.question), show)
@@ -284,7 +317,7 @@ class MockInterviewWindow(QMainWindow):
             self.transcript.append_message(TurnKind.ANSWER, text)
             self.answer_edit.clear()
             if self.offline:
-                self._show_reference()
+                self._show_reference(text)
                 self._set_state(MockState.SELF_SCORING)
                 return
             self._grade(text)
@@ -305,12 +338,27 @@ class MockInterviewWindow(QMainWindow):
         )
         self._set_state(MockState.GRADING)
 
-    def _show_reference(self) -> None:
+    def _show_reference(self, answer: str) -> None:
+        """Self-graded: the answer beside the expected answer and rubric, each from its top."""
         q = self.interview.current
         assert q is not None
-        self.transcript.append_message(
-            "reference", q.answer + "\n\n**Rubric**\n\n" + rubric_markdown(q.rubric), label="Expected answer"
+        self.your_answer.setHtml("<h3>Your answer</h3>" + self.renderer.render_bounded(answer))
+        self.reference_view.setHtml(
+            "<h3>Expected answer</h3>"
+            + self.renderer.render_bounded(q.answer)
+            + "<h3>Rubric</h3>"
+            + self.renderer.render_bounded(rubric_markdown(q.rubric))
         )
+        for view in (self.your_answer, self.reference_view):
+            view.verticalScrollBar().setValue(0)
+
+    def _show_new_question(self, kind: str, markdown: str) -> None:
+        """A new question is shown from its start, wherever the user had scrolled the transcript to."""
+        bar = self.transcript.verticalScrollBar()
+        self.transcript.append_message(kind, markdown)
+        self.transcript.scroll_to_last_message()
+        if bar.maximum() == 0:
+            bar.setValue(0)
 
     def self_score(self, tier: str) -> None:
         if self.state != MockState.SELF_SCORING:
@@ -319,7 +367,7 @@ class MockInterviewWindow(QMainWindow):
 
         def scored() -> None:
             label = SCORE_NAMES[tier]
-            self.transcript.append_message(TurnKind.NOTICE, f"*You scored this answer **{label}**.*", label="")
+            self.transcript.append_message(TurnKind.NOTICE, f"*You scored this answer: **{label}**.*", label="")
             self.interview.next_question()
             self.ask_current()
 
@@ -352,8 +400,6 @@ class MockInterviewWindow(QMainWindow):
         if self.interview.finish_error:
             self.statusBar().showMessage(f"The session's ending was not saved: {self.interview.finish_error}", 10_000)
         self._set_state(MockState.FINISHED)
-        self.answer_edit.hide()
-        self.summary_view.show()
         status = "Session ended early." if interrupted else "Session complete."
         self.summary_view.setHtml(self.renderer.render_bounded(f"*{status}*\n\n" + summary_markdown(summary)))
         self.end_button.setText("Close")
@@ -417,7 +463,7 @@ class MockInterviewWindow(QMainWindow):
             follow_up = grade.follow_up
 
             def ask() -> None:
-                self.transcript.append_message(TurnKind.QUESTION, f"**Follow-up:** {follow_up}")
+                self._show_new_question(TurnKind.QUESTION, f"**Follow-up:** {follow_up}")
                 self._set_state(MockState.ANSWERING)
 
             self._saved("The follow-up question", lambda: self.interview.record_question(follow_up), ask)

@@ -135,7 +135,8 @@ def style_sheet(t: Tokens, point_size: float | None = None) -> str:
     not reach widgets an application style sheet has polished, so zoom is part of the sheet."""
     size = f"QWidget {{ font-size: {point_size:.2f}pt; }}" if point_size else ""
     score_rules = "\n".join(
-        f"QPushButton#score{name.capitalize()} {{ border-left: 4px solid {color}; }}"
+        f"QPushButton#score{name.capitalize()}, QPushButton#selfScore{name.capitalize()} "
+        f"{{ border-left: 4px solid {color}; }}"
         for name, color in SCORE_COLORS.items()
     )
     return f"""

@@ -26,6 +26,7 @@ class Transcript(SafeTextBrowser):
         self.setAccessibleName("Interview transcript")
         self.renderer = renderer
         self._stream_start = 0  # where the streamed message's body begins (after its heading)
+        self._last_message_start = 0
         self._committed: int | None = None  # end of the streamed message's rendered blocks
         self._blocks_done = 0
         self.streamed_text = ""
@@ -33,6 +34,7 @@ class Transcript(SafeTextBrowser):
     def append_message(self, kind: str, markdown: str, label: str | None = None) -> None:
         at_bottom = self._at_bottom()
         heading = LABELS.get(kind, "") if label is None else label
+        self._last_message_start = self._end()
         self._insert_at_end(_heading(heading) + self.renderer.render_bounded(markdown) + "<p></p>")
         if at_bottom:
             self._scroll_down()
@@ -117,6 +119,13 @@ class Transcript(SafeTextBrowser):
         cursor = QTextCursor(self.document())
         cursor.movePosition(QTextCursor.MoveOperation.End)
         return cursor.position()
+
+    def scroll_to_last_message(self) -> None:
+        """Put the start of the last message at the top of the view (or as high as it can go)."""
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(min(self._last_message_start, self._end()))
+        top = self.cursorRect(cursor).top() + self.verticalScrollBar().value()
+        self.verticalScrollBar().setValue(max(0, top - 8))
 
     def _at_bottom(self) -> bool:
         bar = self.verticalScrollBar()

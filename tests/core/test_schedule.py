@@ -107,12 +107,15 @@ def test_readiness_matches_a_hand_computation(store: Store) -> None:
     d = dashboard.build(store, now=START.astimezone())
     alpha = next(r for r in d.readiness if r.topic_id == "alpha")
     assert (alpha.seen, alpha.unseen) == (1, 5)
-    assert alpha.readiness == pytest.approx(expected, abs=1e-9)
+    assert alpha.recall_seen == pytest.approx(expected, abs=1e-9)
     assert 0.774 < expected < 0.775
+    # Issue 13: readiness counts every question of the scope, unseen ones as 0; coverage stands beside it.
+    assert alpha.readiness == pytest.approx(expected / 6) and alpha.coverage == pytest.approx(1 / 6)
     beta = next(r for r in d.readiness if r.topic_id == "beta")
-    assert beta.readiness is None and beta.unseen == 4  # unseen questions are not averaged in as zeros
+    assert beta.readiness == 0.0 and beta.recall_seen is None and beta.coverage == 0.0
     beginner = next(r for r in d.by_level if r.level == "beginner")
-    assert beginner.seen == 1 and beginner.readiness == pytest.approx(expected)
+    assert beginner.seen == 1 and beginner.recall_seen == pytest.approx(expected)
+    assert d.overall.readiness == pytest.approx(expected / 10)  # one question seen of ten
     # The schedule respects the interview: nothing is scheduled after it.
     card = store.sched.card("a0")
     assert card is not None and card.due <= at(10) + 86400
@@ -133,7 +136,7 @@ def test_dashboard_activity_scores_calibration_and_forecast(store: Store) -> Non
     assert sum(d.calibration.values()) == 2
     assert sum(d.forecast) == 3 and len(d.forecast) == 30
     text = dashboard.readiness_table(d)
-    assert "Alpha" in text and "Unseen" in text
+    assert "Alpha" in text and "Coverage" in text and "Recall (seen)" in text
 
 
 def test_settings_are_validated_and_kept(store: Store) -> None:

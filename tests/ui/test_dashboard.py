@@ -76,9 +76,12 @@ def test_dashboard_shows_the_same_numbers_as_the_core(qtbot: QtBot, data_dir: Pa
     data = core_dashboard.build(window.store)
     table = board.findChild(QTableWidget, "readinessTable")
     overall_row = len(data.readiness)
-    assert table.item(overall_row, 0).text() == "All topics"
-    assert table.item(overall_row, 1).text() == str(data.overall.seen) == "3"
-    assert table.item(overall_row, 3).text() == f"{data.overall.readiness:.0%}"
+    assert table.item(overall_row, 0).text() == "All topics" and data.overall.seen == 3
+    assert table.item(overall_row, 1).text() == f"{data.overall.readiness:.0%}"
+    assert table.item(overall_row, 2).text() == f"{data.overall.coverage:.0%}"
+    assert table.item(overall_row, 3).text() == f"{data.overall.recall_seen:.0%}"
+    # Issue 13: three questions seen of hundreds is not "Readiness 100%".
+    assert data.overall.readiness is not None and data.overall.readiness < 0.05
     assert "Readiness for" in board.findChild(QLabel, "readinessHeadline").text()
     heat = board.findChild(Heatmap, "activityHeatmap")
     today = date.today()
@@ -111,4 +114,4 @@ def test_stats_prints_readiness_and_rebuild_works(data_dir: Path, capsys) -> Non
     store.close()
     assert main(["stats", "--data-dir", str(data_dir)]) == 0
     out = capsys.readouterr().out
-    assert "Readiness on" in out and "Unseen" in out and "beginner" in out
+    assert "Readiness on" in out and "Coverage" in out and "beginner" in out

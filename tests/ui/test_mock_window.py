@@ -79,7 +79,7 @@ def test_full_session_with_claude_end_to_end(qtbot: QtBot, data_dir: Path, fake:
     qtbot.mouseClick(mock.findChild(QPushButton, "endButton"), Qt.MouseButton.LeftButton)
     assert mock.state == "finished"
     summary = mock.findChild(QTextBrowser, "sessionSummary")
-    assert summary.isVisible() and "OK" in summary.toPlainText() and "STRONG" in summary.toPlainText()
+    assert summary.isVisible() and "OK" in summary.toPlainText() and "Strong" in summary.toPlainText()
 
     store = window.store
     assert store is not None
@@ -239,8 +239,11 @@ def test_offline_self_graded_mock(qtbot: QtBot, data_dir: Path) -> None:
     assert first.question in mock.transcript.toPlainText()
     answer(qtbot, mock, "Offline answer one.")
     assert mock.state == "self_scoring"
-    text = mock.transcript.toPlainText()
-    assert "Expected answer" in text and first.rubric.strong[0][:30] in text
+    # Issue 13: the answer and the expected answer with its rubric, side by side.
+    assert mock.your_answer.isVisible() and mock.reference_view.isVisible()
+    assert "Offline answer one." in mock.your_answer.toPlainText()
+    reference = mock.reference_view.toPlainText()
+    assert "Expected answer" in reference and first.rubric.strong[0][:30] in reference
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_3)
     assert mock.state == "answering" and mock.interview.index == 1
     answer(qtbot, mock, "Offline answer two.")
@@ -253,7 +256,7 @@ def test_offline_self_graded_mock(qtbot: QtBot, data_dir: Path) -> None:
     ]
     session = window.store.mocks.session(mock.interview.session_id)
     assert session is not None and session.mode == "offline" and session.status == "completed"
-    assert "STRONG" in mock.summary_view.toPlainText() and "WEAK" in mock.summary_view.toPlainText()
+    assert "Strong" in mock.summary_view.toPlainText() and "Weak" in mock.summary_view.toPlainText()
 
 
 def test_history_lists_sessions_and_exports(qtbot: QtBot, data_dir: Path, tmp_path: Path) -> None:
@@ -266,11 +269,14 @@ def test_history_lists_sessions_and_exports(qtbot: QtBot, data_dir: Path, tmp_pa
     assert window.store is not None
     dialog = MockHistoryDialog(window.store, window)
     qtbot.addWidget(dialog)
-    assert dialog.sessions.count() == 1 and "offline" in dialog.sessions.item(0).text()
+    row = dialog.sessions.item(0).text()
+    assert dialog.sessions.count() == 1 and "self-graded" in row and row.endswith("\nOK")  # words, no letters
     assert "An answer for the history." in dialog.view.toPlainText()
     out = tmp_path / "h.md"
     dialog.export_to(out)
-    assert "An answer for the history." in out.read_text(encoding="utf-8")
+    exported = out.read_text(encoding="utf-8")
+    assert "An answer for the history." in exported
+    assert "Tokens" not in exported and "**Feedback:**" not in exported  # offline: no cost, no empty feedback
 
 
 def test_setup_dialog_lists_models_from_the_api(qtbot: QtBot, data_dir: Path, fake: FakeAnthropic) -> None:
