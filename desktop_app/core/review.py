@@ -80,10 +80,8 @@ class StudySession:
         """Take a question out of the list (it left the Due queue); the next one becomes current, unrevealed."""
         if not 0 <= index < len(self.items):
             return
+        self._removed[self.items[index].qid] = (index, self.items[index])
         del self.items[index]
-        self._undo = [
-            ScoredStep(s.review_id, -1 if s.index == index else s.index - (s.index > index), s.qid) for s in self._undo
-        ]
         self.index = -1
         self.go_to(min(index, len(self.items) - 1) if self.items else -1)
 

@@ -33,6 +33,11 @@ from desktop_app.core.vocab import REVIEW_SCORES, SCORE_NAMES, SCORES
 from desktop_app.ui.theme import SCORE_COLORS
 
 WEEKDAYS = ("Mon", "", "Wed", "", "Fri", "", "")
+ACCESSIBLE_TABLES = {
+    "readinessTable": "Readiness, coverage and recall per topic and level",
+    "scoreTable": "Last scores per topic",
+    "calibrationTable": "Your scores beside the interviewer's grades",
+}
 
 
 def _ready_color(value: float | None) -> QColor:
@@ -199,6 +204,7 @@ def _table(
     """A read-only table sized to its content: the first column stretches, the others fit their numbers."""
     table = QTableWidget(len(rows), len(headers))
     table.setObjectName(name)
+    table.setAccessibleName(ACCESSIBLE_TABLES.get(name, name))
     table.setHorizontalHeaderLabels(headers)
     table.verticalHeader().hide()
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -232,7 +238,7 @@ class DashboardWindow(QMainWindow):
         self.setAccessibleName("Readiness dashboard")
         self.setWindowTitle("Readiness")
         self.data = data
-        for keys in (QKeySequence(QKeySequence.StandardKey.Close), QKeySequence("Escape")):  # Ctrl+W and Esc
+        for keys in (QKeySequence("Ctrl+W"), QKeySequence("Escape")):  # Ctrl+W and Esc
             QShortcut(keys, self).activated.connect(self.close)
         body = QWidget()
         layout = QVBoxLayout(body)

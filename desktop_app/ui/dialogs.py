@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from desktop_app.ui.shortcuts import SHORTCUTS, help_html
@@ -12,6 +12,12 @@ from desktop_app.ui.textview import SafeTextBrowser
 
 if TYPE_CHECKING:
     from desktop_app.core.bank import Problem
+
+
+def closes_with_keys(dialog: QDialog) -> None:
+    """Esc closes every QDialog already; Ctrl+W (Cmd+W on macOS) does too, as in every other app window."""
+    shortcut = QShortcut(QKeySequence("Ctrl+W"), dialog)
+    shortcut.activated.connect(dialog.reject)
 
 
 def native_key(key: str) -> str:
@@ -25,10 +31,12 @@ class HelpSheet(QDialog):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("helpSheet")
+        closes_with_keys(self)
         self.setWindowTitle("Keyboard shortcuts")
         layout = QVBoxLayout(self)
         text = SafeTextBrowser()
         text.setObjectName("helpText")
+        text.setAccessibleName("Keyboard shortcuts")
         text.setHtml(help_html(SHORTCUTS, native_key))
         layout.addWidget(text)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -41,10 +49,13 @@ class ProblemsDialog(QDialog):
     def __init__(self, problems: list[Problem], parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("bankProblemsDialog")
+        closes_with_keys(self)
         self.setWindowTitle("Problems in the question bank")
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("These questions or files were skipped. Fix them and restart MLPrep:"))
         text = SafeTextBrowser()
+        text.setObjectName("problemsText")
+        text.setAccessibleName("Problems found in the question bank")
         text.setPlainText("\n".join(str(p) for p in problems))
         layout.addWidget(text)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

@@ -19,9 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.render import MarkdownRenderer
 from desktop_app.simulator.session import export_markdown, result_word
+from desktop_app.ui.dialogs import closes_with_keys
 from desktop_app.ui.textview import SafeTextBrowser
+from desktop_app.ui.theme import ThemedRenderer
 
 if TYPE_CHECKING:
     from desktop_app.core.store import MockSessionRecord, Store
@@ -40,15 +41,18 @@ class MockHistoryDialog(QDialog):
     def __init__(self, store: Store, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("mockHistoryDialog")
+        closes_with_keys(self)
         self.setWindowTitle("Mock interview history")
         self.store = store
-        self.renderer = MarkdownRenderer()
+        self.renderer = ThemedRenderer()
         layout = QVBoxLayout(self)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         self.sessions = QListWidget()
         self.sessions.setObjectName("historyList")
+        self.sessions.setAccessibleName("Past mock interviews")
         self.view = SafeTextBrowser()
         self.view.setObjectName("historyTranscript")
+        self.view.setAccessibleName("Transcript of the selected interview")
         splitter.addWidget(self.sessions)
         splitter.addWidget(self.view)
         splitter.setSizes([320, 640])
@@ -56,6 +60,7 @@ class MockHistoryDialog(QDialog):
         row = QHBoxLayout()
         self.export_button = QPushButton("Export as Markdown…")
         self.export_button.setObjectName("historyExportButton")
+        self.export_button.setAccessibleName("Export the selected interview as Markdown")
         self.export_button.clicked.connect(self._export_dialog)
         close = QPushButton("Close")
         close.clicked.connect(self.accept)

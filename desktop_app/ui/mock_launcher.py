@@ -56,8 +56,16 @@ class MockLauncher(QObject):
         dialog = MockSetupDialog(
             self.store.questions.topics(), self._keys(), host, self._current_topic(), parent=self.window
         )
-        dialog.accepted.connect(lambda: self.begin_mock(dialog.config(), host))
+        dialog_accepted = False
+
+        def accepted() -> None:
+            nonlocal dialog_accepted
+            dialog_accepted = True  # the host now belongs to the interview window
+            self.begin_mock(dialog.config(), host)
+
+        dialog.accepted.connect(accepted)
         dialog.rejected.connect(host.shutdown)
+        dialog.destroyed.connect(lambda _obj=None: host.shutdown() if not dialog_accepted else None)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setup_dialog = dialog
         dialog.show()

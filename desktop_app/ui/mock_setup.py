@@ -28,6 +28,7 @@ from desktop_app.simulator.client import DEFAULT_MODEL
 from desktop_app.simulator.session import MockConfig
 from desktop_app.simulator.vocab import RequestKind
 from desktop_app.ui import background
+from desktop_app.ui.dialogs import closes_with_keys
 
 if TYPE_CHECKING:
     from desktop_app.core.store import TopicInfo
@@ -47,6 +48,7 @@ class MockSetupDialog(QDialog):
     ):
         super().__init__(parent)
         self.setObjectName("mockSetupDialog")
+        closes_with_keys(self)
         self.setWindowTitle("Start a mock interview")
         self.setMaximumWidth(720)  # long messages wrap: the dialog must fit a 1280 x 800 screen
         self.keys = keys
@@ -177,6 +179,7 @@ class ApiKeyDialog(QDialog):
     def __init__(self, keys: KeyStore, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("apiKeyDialog")
+        closes_with_keys(self)
         self.setWindowTitle("Anthropic API key")
         self.keys = keys
         layout = QVBoxLayout(self)
@@ -188,6 +191,7 @@ class ApiKeyDialog(QDialog):
         )
         self.edit = QLineEdit()
         self.edit.setObjectName("apiKeyEdit")
+        self.edit.setAccessibleName("Anthropic API key")
         self.edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.edit.setPlaceholderText("sk-ant-…")
         layout.addWidget(self.edit)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.render import MarkdownRenderer, rubric_markdown
+from desktop_app.core.render import rubric_markdown
 from desktop_app.core.store import WriteError
 from desktop_app.core.vocab import REVIEW_SCORES, SCORE_NAMES
 from desktop_app.simulator.client import QuestionContext, Reply
@@ -38,6 +38,7 @@ from desktop_app.simulator.vocab import CAN_SKIP, STREAMING, MockState, RequestK
 from desktop_app.ui.interviewer import WorkerHost
 from desktop_app.ui.score_bar import SCORE_KEYS
 from desktop_app.ui.textview import SafeTextBrowser
+from desktop_app.ui.theme import ThemedRenderer
 from desktop_app.ui.transcript import Transcript
 
 if TYPE_CHECKING:
@@ -83,7 +84,7 @@ class MockInterviewWindow(QMainWindow):
             "Mock interview" + (" (self-graded)" if self.offline else f" with {interview.config.model}")
         )
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
-        self.renderer = MarkdownRenderer()
+        self.renderer = ThemedRenderer()
         self._pending: Request | None = None
         self._retry: object = None
         self._answer_started = time.monotonic()
@@ -226,7 +227,7 @@ class MockInterviewWindow(QMainWindow):
         for tier in REVIEW_SCORES:
             shortcut = QShortcut(QKeySequence(SCORE_KEYS[tier]), self)
             shortcut.activated.connect(lambda t=tier: self.self_score(t))
-        for keys in (QKeySequence(QKeySequence.StandardKey.Close),):  # Ctrl+W ends the session, as End does
+        for keys in (QKeySequence("Ctrl+W"),):  # Ctrl+W ends the session, as End does
             QShortcut(keys, self).activated.connect(self.end_session)
 
     # -- the flow ------------------------------------------------------------------------
@@ -256,6 +257,8 @@ class MockInterviewWindow(QMainWindow):
             self.bottom.setCurrentWidget(self.summary_view)
         elif state == MockState.SELF_SCORING:
             self.bottom.setCurrentIndex(1)
+            height = self.splitter.height()
+            self.splitter.setSizes([int(height * 0.35), int(height * 0.65)])  # room to compare
         else:
             self.bottom.setCurrentWidget(self.answer_edit)
         if state != MockState.FAULT:
@@ -286,7 +289,7 @@ class MockInterviewWindow(QMainWindow):
         if self.offline:
 
             def show() -> None:
-                self._show_new_question(TurnKind.QUESTION, f"**{question.question}**")
+                self._show_new_question(TurnKind.QUESTION, f"**{question.question}**", label="Question")
                 self._set_state(MockState.ANSWERING)
 
             self._saved("The question", lambda: self.interview.record_question(question.question), show)
@@ -352,10 +355,10 @@ class MockInterviewWindow(QMainWindow):
         for view in (self.your_answer, self.reference_view):
             view.verticalScrollBar().setValue(0)
 
-    def _show_new_question(self, kind: str, markdown: str) -> None:
+    def _show_new_question(self, kind: str, markdown: str, label: str | None = None) -> None:
         """A new question is shown from its start, wherever the user had scrolled the transcript to."""
         bar = self.transcript.verticalScrollBar()
-        self.transcript.append_message(kind, markdown)
+        self.transcript.append_message(kind, markdown, label=label)
         self.transcript.scroll_to_last_message()
         if bar.maximum() == 0:
             bar.setValue(0)

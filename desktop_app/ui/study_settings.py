@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.schedule import StudyConfig
 from desktop_app.ui import background
+from desktop_app.ui.dialogs import closes_with_keys
 
 if TYPE_CHECKING:
     from desktop_app.core.store import Store
@@ -37,6 +38,7 @@ class StudySettingsDialog(QDialog):
     def __init__(self, config: StudyConfig, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("studySettingsDialog")
+        closes_with_keys(self)
         self.setWindowTitle("Study settings")
         form = QFormLayout(self)
         self.retention = QDoubleSpinBox(

@@ -191,3 +191,30 @@ def apply_theme(app: QApplication, mode: str, point_size: float | None = None) -
     app.setPalette(palette(t))
     app.setStyleSheet(style_sheet(t, point_size))
     return dark
+
+
+def palette_is_dark() -> bool:
+    """Whether the theme in force is dark, read from the palette (so it follows every switch)."""
+    return QApplication.palette().color(QPalette.ColorRole.Base).lightness() < 128
+
+
+class ThemedRenderer:
+    """Renders Markdown with the code colours of the theme in force at each call (a light code block in a
+    dark pane is unreadable). Renderers are built on first use; building one costs more than a page."""
+
+    def __init__(self) -> None:
+        self._renderers: dict[bool, object] = {}
+
+    def _current(self):  # type: ignore[no-untyped-def]
+        from desktop_app.core.render import MarkdownRenderer
+
+        dark = palette_is_dark()
+        if dark not in self._renderers:
+            self._renderers[dark] = MarkdownRenderer(dark=dark)
+        return self._renderers[dark]
+
+    def render(self, text: str) -> str:
+        return str(self._current().render(text))
+
+    def render_bounded(self, text: str) -> str:
+        return str(self._current().render_bounded(text))

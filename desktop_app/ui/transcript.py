@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QTextBlockFormat, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QWidget
 
 from desktop_app.core.markdown_budget import blocks
-from desktop_app.core.render import MarkdownRenderer, plain_html
+from desktop_app.core.render import plain_html
 from desktop_app.ui.textview import SafeTextBrowser
+from desktop_app.ui.theme import ThemedRenderer
+
+if TYPE_CHECKING:
+    from desktop_app.core.render import MarkdownRenderer
 
 LABELS = {"question": "Interviewer", "answer": "You", "feedback": "Interviewer", "notice": "", "reference": "Reference"}
 
@@ -20,7 +25,7 @@ class Transcript(SafeTextBrowser):
     plain text and replaced on each update. Re-rendering the whole reply on every chunk froze the window
     for 15 s on a 40 KB reply; now each update costs about one block."""
 
-    def __init__(self, renderer: MarkdownRenderer, parent: QWidget | None = None):
+    def __init__(self, renderer: MarkdownRenderer | ThemedRenderer, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("transcriptView")
         self.setAccessibleName("Interview transcript")
