@@ -378,3 +378,36 @@ def test_ctrl_q_quits_from_the_mock_window_too(qtbot: QtBot, data_dir: Path) -> 
     qtbot.waitUntil(lambda: not mock.isVisible() and not window.isVisible())
     assert window.store is not None
     assert window.store.mocks.session(mock.interview.session_id).status == "interrupted"  # type: ignore[union-attr]
+
+
+def test_the_set_up_dialog_without_a_key_picks_self_graded_and_says_where_a_key_goes(
+    qtbot: QtBot, data_dir: Path
+) -> None:
+    from desktop_app.ui import background
+
+    window = main_window(qtbot, data_dir)
+    assert window.mocks is not None
+    window.mocks.open_mock_setup()
+    dialog = window.mocks.setup_dialog
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.offline.isChecked(), timeout=10_000)  # the worker found no key
+    status = dialog.model_status.text()
+    assert "Ctrl+K" in status and "API key" in status and "end the session" not in status
+    dialog.resize(dialog.sizeHint())
+    assert dialog.width() <= 1280 and dialog.height() <= 800  # fits a 1280 x 800 screen
+    dialog.reject()
+    qtbot.waitUntil(lambda: not background.busy())
+
+
+def test_after_a_self_score_the_next_question_is_in_view(qtbot: QtBot, data_dir: Path) -> None:
+    window = main_window(qtbot, data_dir)
+    mock = start(qtbot, window, MockConfig(count=2, offline=True))
+    mock.resize(900, 600)
+    answer(qtbot, mock, "A long answer. " * 200)  # pushes the transcript well past one screen
+    mock.self_score("strong")
+    second = mock.interview.questions[1].question
+    view = mock.transcript
+    cursor = view.document().find(second[:40])
+    assert not cursor.isNull()
+    rect = view.cursorRect(cursor)
+    assert view.viewport().rect().intersects(rect), "the new question is on screen, not the old reference"
