@@ -259,7 +259,7 @@ class MainWindow(QMainWindow):
         self.main_splitter.addWidget(middle)
         self.main_splitter.addWidget(self.right_splitter)
         self.main_splitter.setStretchFactor(2, 1)
-        self.main_splitter.setSizes([215, 300, 835])  # the answer gets the most width
+        self.main_splitter.setSizes([245, 295, 810])  # the answer gets the most width
 
         self.problems = WriteProblemBanner()
         central = QWidget()

@@ -68,7 +68,7 @@ class ScoreBar(QFrame):
             button.setAccessibleDescription(f"{SCORE_HELP[score]}. Key {SCORE_KEYS[score]}.")
             button.setToolTip(f"{SCORE_HELP[score]} (key {SCORE_KEYS[score]})")
             button.clicked.connect(lambda _checked=False, s=score: self.scored.emit(s))
-            button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+            button.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
             button.setMinimumWidth(50)
             layout.addWidget(button)
             self.buttons[score] = button
@@ -100,8 +100,14 @@ class ScoreBar(QFrame):
             else:
                 button.setText(f"{SCORE_LABELS[score]} · {when}   {SCORE_KEYS[score]}")
 
+    def _full_width(self) -> int:
+        """What the four full labels need, with the bar's margins and spacing and each button's padding."""
+        metrics = self.fontMetrics()
+        texts = [f"{SCORE_LABELS[s]} · 10 min   {SCORE_KEYS[s]}" for s in self.buttons]
+        return sum(metrics.horizontalAdvance(t) + 34 for t in texts) + 3 * 8 + 20
+
     def resizeEvent(self, event: QResizeEvent) -> None:
-        compact = event.size().width() < 560
+        compact = event.size().width() < self._full_width() + 120  # the hint needs a little room too
         if compact != self._compact:
             self._compact = compact
             self.hint.setVisible(not compact)

@@ -185,7 +185,7 @@ class StudyController(QObject):
             w.rubric_panel.load_note(self.store.notes.note(question.id))
             self._note_qid = question.id
         else:
-            w.rubric_panel.show_last(None, None)
+            w.rubric_panel.last_label.setText("")
             w.rubric_panel.load_note("")
             self._note_qid = None
 

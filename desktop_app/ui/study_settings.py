@@ -10,13 +10,16 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
-    QGroupBox,
+    QHBoxLayout,
+    QLabel,
     QProgressBar,
     QSpinBox,
     QStatusBar,
@@ -40,29 +43,50 @@ class StudySettingsDialog(QDialog):
         self.setObjectName("studySettingsDialog")
         closes_with_keys(self)
         self.setWindowTitle("Study settings")
-        form = QFormLayout(self)
+        self.setMinimumWidth(480)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(18, 16, 18, 14)
+        outer.setSpacing(10)
+        form = QFormLayout()
+        form.setHorizontalSpacing(14)
+        form.setVerticalSpacing(6)
         self.retention = QDoubleSpinBox(
             minimum=0.70, maximum=0.99, singleStep=0.01, decimals=2, value=config.desired_retention
         )
         self.retention.setObjectName("retentionSpin")
+        self.retention.setAccessibleName("Desired retention")
         form.addRow("Desired retention", self.retention)
+        form.addRow(
+            "", _hint("The share of questions you should still know when they come back. Higher means more reviews.")
+        )
         self.new_per_day = QSpinBox(minimum=0, maximum=1000, value=config.new_per_day)
         self.new_per_day.setObjectName("newPerDaySpin")
+        self.new_per_day.setAccessibleName("New questions per day")
         form.addRow("New questions per day", self.new_per_day)
-        self.has_date = QGroupBox("I have an interview on")
-        self.has_date.setCheckable(True)
+        form.addRow("", _hint("How many questions you have not seen yet join the Due queue each day."))
+        outer.addLayout(form)
+        self.has_date = QCheckBox("I have an interview on")
+        self.has_date.setObjectName("hasInterviewDate")
         self.has_date.setChecked(config.interview_date is not None)
-        inner = QVBoxLayout(self.has_date)
         self.date = QDateEdit()
         self.date.setCalendarPopup(True)
         self.date.setObjectName("interviewDate")
+        self.date.setAccessibleName("Interview date")
+        self.date.setDisplayFormat("ddd d MMM yyyy")
         self.date.setDate(config.interview_date or date.today() + timedelta(days=21))  # type: ignore[arg-type]
-        inner.addWidget(self.date)
-        form.addRow(self.has_date)
+        self.date.setEnabled(self.has_date.isChecked())
+        self.has_date.toggled.connect(self.date.setEnabled)
+        row = QHBoxLayout()
+        row.addWidget(self.has_date)
+        row.addWidget(self.date, 1)
+        outer.addLayout(row)
+        outer.addWidget(
+            _hint("With a date, nothing is scheduled past it, and the dashboard shows your readiness on that day.")
+        )
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        outer.addWidget(buttons)
 
     def config(self) -> StudyConfig:
         return StudyConfig(
@@ -70,6 +94,14 @@ class StudySettingsDialog(QDialog):
             new_per_day=self.new_per_day.value(),
             interview_date=self.date.date().toPython() if self.has_date.isChecked() else None,  # type: ignore[arg-type]
         )
+
+
+def _hint(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("settingsHint")
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label
 
 
 def apply_settings(

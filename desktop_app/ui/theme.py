@@ -169,7 +169,7 @@ QPushButton#revealButton:hover, QPushButton#primaryButton:hover {{ border: 1px s
 {score_rules}
 QFrame#rubricPanel {{ background: {t.raised}; border: 1px solid {t.border}; border-radius: 6px; }}
 QFrame#rubricPanel QLabel {{ background: transparent; }}
-QLabel#rubricHint, QLabel#lastScoreLabel, QLabel#noteHint {{ color: {t.muted}; }}
+QLabel#rubricHint, QLabel#lastScoreLabel, QLabel#noteHint, QLabel#settingsHint, QLabel#scoreHint {{ color: {t.muted}; }}
 QPlainTextEdit {{ background: {t.surface}; color: {t.text}; border: 1px solid {t.border}; border-radius: 6px; padding: 4px; }}
 QFrame#problemBanner, QFrame#faultBar {{ background: {t.error_bg}; border: 1px solid {t.error_border}; border-radius: 6px; }}
 QFrame#problemBanner QLabel, QFrame#faultBar QLabel {{ background: transparent; color: {t.text}; }}
