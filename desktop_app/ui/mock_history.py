@@ -21,8 +21,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.simulator.session import export_markdown, result_word
 from desktop_app.ui.dialogs import closes_with_keys
-from desktop_app.ui.textview import SafeTextBrowser
-from desktop_app.ui.theme import ThemedRenderer
+from desktop_app.ui.textview import MarkdownView
 
 if TYPE_CHECKING:
     from desktop_app.core.store import MockSessionRecord, Store
@@ -44,13 +43,12 @@ class MockHistoryDialog(QDialog):
         closes_with_keys(self)
         self.setWindowTitle("Mock interview history")
         self.store = store
-        self.renderer = ThemedRenderer()
         layout = QVBoxLayout(self)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         self.sessions = QListWidget()
         self.sessions.setObjectName("historyList")
         self.sessions.setAccessibleName("Past mock interviews")
-        self.view = SafeTextBrowser()
+        self.view = MarkdownView()
         self.view.setObjectName("historyTranscript")
         self.view.setAccessibleName("Transcript of the selected interview")
         splitter.addWidget(self.sessions)
@@ -87,7 +85,7 @@ class MockHistoryDialog(QDialog):
 
     def _show(self, item: QListWidgetItem | None) -> None:
         if item is not None:
-            self.view.setHtml(self.renderer.render_bounded(self.markdown(item.data(Qt.ItemDataRole.UserRole))))
+            self.view.show_markdown(self.markdown(item.data(Qt.ItemDataRole.UserRole)))
 
     def export_to(self, path: Path) -> None:
         item = self.sessions.currentItem()

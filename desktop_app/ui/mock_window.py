@@ -37,7 +37,7 @@ from desktop_app.simulator.session import MockInterview, export_markdown, summar
 from desktop_app.simulator.vocab import CAN_SKIP, STREAMING, MockState, RequestKind, TurnKind
 from desktop_app.ui.interviewer import WorkerHost
 from desktop_app.ui.score_bar import SCORE_KEYS
-from desktop_app.ui.textview import SafeTextBrowser
+from desktop_app.ui.textview import MarkdownView
 from desktop_app.ui.theme import ThemedRenderer
 from desktop_app.ui.transcript import Transcript
 
@@ -129,7 +129,7 @@ class MockInterviewWindow(QMainWindow):
         layout.addLayout(top)
 
         self.transcript = Transcript(self.renderer)
-        self.summary_view = SafeTextBrowser()
+        self.summary_view = MarkdownView()
         self.summary_view.setObjectName("sessionSummary")
         self.summary_view.setAccessibleName("Session summary")
 
@@ -172,10 +172,10 @@ class MockInterviewWindow(QMainWindow):
         self.answer_edit.installEventFilter(_CtrlEnter(self.send_answer, self))
 
         # Self-graded: your answer and the expected answer with its rubric, side by side, both scrolling.
-        self.your_answer = SafeTextBrowser()
+        self.your_answer = MarkdownView()
         self.your_answer.setObjectName("yourAnswerView")
         self.your_answer.setAccessibleName("Your answer, to compare")
-        self.reference_view = SafeTextBrowser()
+        self.reference_view = MarkdownView()
         self.reference_view.setObjectName("referenceView")
         self.reference_view.setAccessibleName("Expected answer and rubric")
         compare = QSplitter(Qt.Orientation.Horizontal)
@@ -345,12 +345,9 @@ class MockInterviewWindow(QMainWindow):
         """Self-graded: the answer beside the expected answer and rubric, each from its top."""
         q = self.interview.current
         assert q is not None
-        self.your_answer.setHtml("<h3>Your answer</h3>" + self.renderer.render_bounded(answer))
-        self.reference_view.setHtml(
-            "<h3>Expected answer</h3>"
-            + self.renderer.render_bounded(q.answer)
-            + "<h3>Rubric</h3>"
-            + self.renderer.render_bounded(rubric_markdown(q.rubric))
+        self.your_answer.show_markdown("### Your answer\n\n" + answer)
+        self.reference_view.show_markdown(
+            "### Expected answer\n\n" + q.answer + "\n\n### Rubric\n\n" + rubric_markdown(q.rubric)
         )
         for view in (self.your_answer, self.reference_view):
             view.verticalScrollBar().setValue(0)
@@ -404,7 +401,7 @@ class MockInterviewWindow(QMainWindow):
             self.statusBar().showMessage(f"The session's ending was not saved: {self.interview.finish_error}", 10_000)
         self._set_state(MockState.FINISHED)
         status = "Session ended early." if interrupted else "Session complete."
-        self.summary_view.setHtml(self.renderer.render_bounded(f"*{status}*\n\n" + summary_markdown(summary)))
+        self.summary_view.show_markdown(f"*{status}*\n\n" + summary_markdown(summary))
         self.end_button.setText("Close")
         self.export_button.show()
         self.sessionFinished.emit(self.interview.session_id)

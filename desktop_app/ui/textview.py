@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QUrl
+from PySide6.QtCore import QByteArray, QEvent, QUrl
 from PySide6.QtGui import QDesktopServices, QImage, QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QWidget
+
+from desktop_app.ui.theme import ThemedRenderer, palette_is_dark
 
 SAFE_SCHEMES = ("http", "https")
 
@@ -40,3 +42,26 @@ def open_link(url: QUrl) -> bool:
     if url.scheme().lower() in SAFE_SCHEMES and url.host():
         return bool(QDesktopServices.openUrl(url))
     return False
+
+
+class MarkdownView(SafeTextBrowser):
+    """A view of one Markdown text, rendered with the theme in force: when the theme changes, it renders the
+    same text again, so its code blocks never keep the previous theme's colours."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._renderer = ThemedRenderer()
+        self._markdown: str | None = None
+        self._dark: bool | None = None
+
+    def show_markdown(self, markdown: str) -> None:
+        self._markdown = markdown
+        self._dark = palette_is_dark()
+        self.setHtml(self._renderer.render_bounded(markdown))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self._markdown is not None and palette_is_dark() != self._dark:
+            position = self.verticalScrollBar().value()
+            self.show_markdown(self._markdown)
+            self.verticalScrollBar().setValue(position)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QEvent
 from PySide6.QtGui import QTextBlockFormat, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QWidget
 
 from desktop_app.core.markdown_budget import blocks
 from desktop_app.core.render import plain_html
 from desktop_app.ui.textview import SafeTextBrowser
-from desktop_app.ui.theme import ThemedRenderer
+from desktop_app.ui.theme import ThemedRenderer, palette_is_dark
 
 if TYPE_CHECKING:
     from desktop_app.core.render import MarkdownRenderer
@@ -35,16 +36,21 @@ class Transcript(SafeTextBrowser):
         self._committed: int | None = None  # end of the streamed message's rendered blocks
         self._blocks_done = 0
         self.streamed_text = ""
+        self._stream_label = ""
+        self._messages: list[tuple[str, str]] = []  # (heading, markdown) of every finished message
+        self._dark = palette_is_dark()
 
     def append_message(self, kind: str, markdown: str, label: str | None = None) -> None:
         at_bottom = self._at_bottom()
         heading = LABELS.get(kind, "") if label is None else label
+        self._messages.append((heading, markdown))
         self._last_message_start = self._end()
         self._insert_at_end(_heading(heading) + self.renderer.render_bounded(markdown) + "<p></p>")
         if at_bottom:
             self._scroll_down()
 
     def begin_stream(self, label: str) -> None:
+        self._stream_label = label
         self._insert_at_end(_heading(label))
         self._committed = self._end()
         self._blocks_done = 0
@@ -75,8 +81,25 @@ class Transcript(SafeTextBrowser):
         self._replace_tail("")
         self._insert_at_end("<p></p>")
         self._committed = None
+        self._messages.append((self._stream_label, text))
         if at_bottom:
             self._scroll_down()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Code blocks carry the theme's colours: when light and dark flip, lay the finished transcript out
+        again (a reply still streaming is left alone and picks the new colours up block by block)."""
+        super().changeEvent(event)
+        if event.type() != QEvent.Type.PaletteChange or palette_is_dark() == self._dark:
+            return
+        self._dark = palette_is_dark()
+        if self._committed is not None or not self._messages:
+            return
+        position = self.verticalScrollBar().value()
+        messages, self._messages = self._messages, []
+        self.clear()
+        for heading, markdown in messages:
+            self.append_message("notice", markdown, label=heading)
+        self.verticalScrollBar().setValue(position)
 
     # -- the streamed region ----------------------------------------------------------------
 

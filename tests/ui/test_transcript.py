@@ -54,3 +54,38 @@ def test_a_final_text_that_is_not_a_continuation_replaces_the_streamed_one(qtbot
     view.end_stream("**Grade: OK**\n\nGood start, but you missed variance.")
     text = view.toPlainText()
     assert "My answer." in text and "Grade: OK" in text and text.count("Good start") == 1
+
+
+def test_finished_text_takes_the_new_themes_code_colours_when_light_and_dark_flip(qtbot: QtBot) -> None:
+    """A code block rendered in light kept its light background after a switch to dark: a pale box in a
+    dark pane. Both kinds of view now render their text again when the theme flips."""
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_app.ui.textview import MarkdownView
+    from desktop_app.ui.theme import ThemedRenderer, apply_theme
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_theme(app, "light")
+    try:
+        view = MarkdownView()
+        transcript = Transcript(ThemedRenderer())
+        for widget in (view, transcript):
+            qtbot.addWidget(widget)
+        view.show_markdown(REPLY)
+        transcript.append_message("question", REPLY)
+        stream(transcript, REPLY)
+        light = MarkdownRenderer(dark=False).render(REPLY).split('bgcolor="')[1][:7]
+        dark = MarkdownRenderer(dark=True).render(REPLY).split('bgcolor="')[1][:7]
+        assert light != dark
+        for html in (view.toHtml(), transcript.toHtml()):
+            assert light in html and dark not in html
+        before = [line for line in transcript.toPlainText().splitlines() if line.strip()]
+        apply_theme(app, "dark")
+        QApplication.processEvents()
+        for html in (view.toHtml(), transcript.toHtml()):
+            assert dark in html and light not in html
+        after = [line for line in transcript.toPlainText().splitlines() if line.strip()]
+        assert after == before  # same messages, same order, nothing doubled
+    finally:
+        apply_theme(app, "light")
