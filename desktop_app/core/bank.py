@@ -6,7 +6,7 @@ import hashlib
 import json
 import re
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -434,13 +434,16 @@ def _parse_rubric(raw: dict[str, Any], where: str, path: str, out: list[Problem]
     return Rubric(lists["strong"], raw["ok"].strip(), raw["weak"].strip(), lists["also_good"])
 
 
-def load_bank(paths: Iterable[Path]) -> tuple[Bank, list[Problem]]:
-    """Load every file; a bad question is left out and reported, the rest of the bank still loads."""
+def load_bank(paths: Iterable[Path], progress: Callable[[int, int], None] | None = None) -> tuple[Bank, list[Problem]]:
+    """Load every file; a bad question is left out and reported, the rest of the bank still loads.
+    `progress(files read, files)` is called after each file."""
     files, problems = bank_files(paths)
     bank = Bank()
     topic_files: dict[str, str] = {}
     question_files: dict[str, str] = {}
-    for path in files:
+    for done, path in enumerate(files, 1):
+        if progress is not None:
+            progress(done - 1, len(files))
         topic, questions, file_problems = parse_file(path)
         problems.extend(file_problems)
         if topic is None:

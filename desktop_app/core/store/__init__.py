@@ -165,6 +165,8 @@ class Store:
             self._db.execute_sql("PRAGMA wal_autocheckpoint=0")
             self._db.bind(MODELS, bind_refs=False, bind_backrefs=False)
             self._migrate(version)
+            if existed and version < SCHEMA_VERSION:
+                self._compact()
         except (peewee.DatabaseError, sqlite3.DatabaseError) as exc:
             self._fail_open(existed)
             raise StoreError(self._describe_open_error(exc, existed)) from exc
@@ -244,6 +246,12 @@ class Store:
                 step(self._db)
             self._db.execute_sql(f"PRAGMA application_id = {APPLICATION_ID}")
             self._db.execute_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def _compact(self) -> None:
+        """After an upgrade that dropped large tables (schema 5 dropped two copies of the bank's text), give
+        the space back to the disk; once, at the upgrade."""
+        if self._db.execute_sql("PRAGMA freelist_count").fetchone()[0]:
+            self._db.execute_sql("VACUUM")
 
     def schema_version(self) -> int:
         return int(self._db.execute_sql("PRAGMA user_version").fetchone()[0])

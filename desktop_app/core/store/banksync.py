@@ -13,10 +13,18 @@ from pathlib import Path
 
 from peewee import SqliteDatabase
 
-from desktop_app.core.bank import Bank, Problem, Question, Topic, bank_files, load_bank
-from desktop_app.core.store.models import BankFile, QuestionRow, QuestionSearch, TitleSearch, TopicRow
+from desktop_app.core.bank import Bank, Problem, Question, Rubric, Topic, bank_files, load_bank
+from desktop_app.core.store.bankindex import (
+    insert_index_rows,
+    pack_text,
+    refresh_counts,
+    refresh_order,
+    refresh_terms,
+    unindex_rows,
+)
+from desktop_app.core.store.models import BankFile, QuestionRow, TopicRow
 from desktop_app.core.store.records import SyncReport
-from desktop_app.core.store.search import index_fields
+from desktop_app.core.store.search import index_values
 from desktop_app.core.store.sql import WriteGate, chunks
 
 
@@ -24,14 +32,32 @@ def _file_sha(path: Path) -> str:
     return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
 
 
-def question_fields(q: Question, position: int) -> dict[str, object]:
+SyncProgress = Callable[[str, int, int], None]  # (stage, done, total): for a progress bar
+# Where each stage of a first sync starts and ends, in thousandths of the whole (measured at 100,000
+# questions: reading the files is about half the time, storing a third, indexing the rest).
+STAGES = {"read": (0, 480), "write": (480, 800), "index": (800, 990), "done": (1000, 1000)}
+STAGE_TEXT = {
+    "read": "Reading the question bank",
+    "write": "Storing the questions",
+    "index": "Building the search index",
+    "done": "Question bank ready",
+}
+
+
+def overall(stage: str, done: int, total: int) -> int:
+    """A stage's progress as thousandths of the whole sync, for one bar from start to end."""
+    start, end = STAGES.get(stage, (0, 1000))
+    return start + (end - start) * done // max(1, total)
+
+
+def question_fields(q: Question, position: int, content_hash: str | None = None) -> dict[str, object]:
     return {
         "qid": q.id,
         "topic_id": q.topic_id,
         "position": position,
         "question": q.question,
         "level": q.level,
-        "answer": q.answer,
+        "answer": pack_text(q.answer),
         "follow_ups": json.dumps(list(q.follow_ups), ensure_ascii=False),
         "tags": json.dumps(list(q.tags), ensure_ascii=False),
         "rubric_strong": json.dumps(list(q.rubric.strong), ensure_ascii=False),
@@ -40,8 +66,21 @@ def question_fields(q: Question, position: int) -> dict[str, object]:
         "rubric_weak": q.rubric.weak,
         "solution": q.solution,
         "tests": q.tests,
-        "content_hash": q.content_hash(),
+        "content_hash": content_hash or q.content_hash(),
     }
+
+
+def fields_for_index(fields: dict[str, object]) -> tuple[str, str]:
+    """The stored follow-ups and tags (JSON), which index_values reads."""
+    return str(fields["follow_ups"]), str(fields["tags"])
+
+
+_FIELDS = tuple(question_fields(Question("", "", "", "", "", (), Rubric((), "", "")), 0))
+_INSERT = (
+    f"INSERT INTO question_row (num, {', '.join(_FIELDS)}, retired) VALUES (?, {', '.join('?' * len(_FIELDS))}, 0)"
+)
+_UPDATE = f"UPDATE question_row SET {', '.join(f'{f} = ?' for f in _FIELDS)}, retired = 0 WHERE num = ?"
+WRITE_BATCH = 2000  # questions per progress step of a first sync
 
 
 class BankSync:
@@ -50,8 +89,11 @@ class BankSync:
         self._write = gate
         self._retag_cards = after_retag  # cards follow their question's topic and level
 
-    def sync(self, paths: Sequence[Path]) -> SyncReport:
-        """Bring the store in line with the bank files; costs a few stat calls when nothing changed."""
+    def sync(self, paths: Sequence[Path], progress: SyncProgress | None = None) -> SyncReport:
+        """Bring the store in line with the bank files; costs a few stat calls when nothing changed.
+
+        A first sync of a large bank takes seconds: `progress` hears how far it got, and the app runs it
+        off the UI thread (with this thread's own connection)."""
         files, missing = bank_files(paths)
         if missing:
             return SyncReport(problems=missing)
@@ -73,9 +115,10 @@ class BankSync:
                         BankFile.update(size=current[k][1], mtime_ns=current[k][2]).where(BankFile.path == k).execute()
                 return SyncReport(unchanged=True)
 
-        bank, problems = load_bank([f for f, _, _ in current.values()])
+        reading = None if progress is None else (lambda done, total: progress("read", done, total))
+        bank, problems = load_bank([f for f, _, _ in current.values()], progress=reading)
         failed_files = {str(Path(p.path).resolve()) for p in problems}
-        return self._apply(bank, problems, failed_files, current)
+        return self._apply(bank, problems, failed_files, current, progress)
 
     def _apply(
         self,
@@ -83,6 +126,7 @@ class BankSync:
         problems: list[Problem],
         failed_files: set[str],
         current: dict[str, tuple[Path, int, int]],
+        progress: SyncProgress | None = None,
     ) -> SyncReport:
         report = SyncReport(problems=problems)
         failed_topics = (
@@ -90,59 +134,73 @@ class BankSync:
             if failed_files
             else set()
         )
+        execute, cursor = self._db.execute_sql, self._db.cursor
+        total = len(bank.questions)
         with self._write():
             self._sync_topics(bank.topics, failed_topics)
             existing = {
-                r.qid: r
-                for r in QuestionRow.select(
-                    QuestionRow.num,
-                    QuestionRow.qid,
-                    QuestionRow.content_hash,
-                    QuestionRow.retired,
-                    QuestionRow.topic_id,
-                )
+                str(qid): (int(num), str(content_hash), bool(retired), str(topic_id))
+                for num, qid, content_hash, retired, topic_id in execute(
+                    "SELECT num, qid, content_hash, retired, topic_id FROM question_row"
+                ).fetchall()
             }
             positions: dict[str, int] = {}
-            new_rows = []
-            new_search = []
+            new_rows: list[tuple[object, ...]] = []
+            changed: list[tuple[object, ...]] = []
+            indexed: list[tuple[object, ...]] = []  # the index rows of new and changed questions
+            live_changed: list[int] = []
+            next_num = int(execute("SELECT COALESCE(MAX(num), 0) FROM question_row").fetchone()[0]) + 1
             for q in bank.questions:
                 positions[q.topic_id] = positions.get(q.topic_id, 0) + 1
-                fields = question_fields(q, positions[q.topic_id])
-                row = existing.get(q.id)
-                if row is None:
-                    new_rows.append(fields)
+                old = existing.get(q.id)
+                content_hash = q.content_hash()
+                if old is not None and old[1] == content_hash and not old[2]:
+                    continue
+                fields = question_fields(q, positions[q.topic_id], content_hash)
+                values = tuple(fields.values())
+                if old is None:
+                    num = next_num
+                    next_num += 1
+                    new_rows.append((num, *values))
                     report.added += 1
-                elif row.content_hash != fields["content_hash"] or row.retired:
-                    if row.retired:
+                else:
+                    num = old[0]
+                    changed.append((*values, num))
+                    if old[2]:
                         report.restored += 1
                     else:
                         report.updated += 1
-                    QuestionRow.update(**fields, retired=False).where(QuestionRow.num == row.num).execute()
-                    QuestionSearch.delete().where(QuestionSearch.rowid == row.num).execute()
-                    TitleSearch.delete().where(TitleSearch.rowid == row.num).execute()
-                    new_search.append(index_fields(q, row.num))
-            for chunk in chunks(new_rows):
-                QuestionRow.insert_many(chunk).execute()
-            if new_rows:
-                nums = dict(self._db.execute_sql("SELECT qid, num FROM question_row").fetchall())
-                by_id = {q.id: q for q in bank.questions}
-                new_search.extend(index_fields(by_id[str(f["qid"])], nums[f["qid"]]) for f in new_rows)
-            for chunk in chunks(new_search):
-                QuestionSearch.insert_many(chunk).execute()
-                TitleSearch.insert_many(
-                    [{k: f[k] for k in ("rowid", "question", "tags", "facets")} for f in chunk]
-                ).execute()
+                        live_changed.append(num)
+                # The same function gives the index row at removal, from the stored values: see index_values.
+                indexed.append(
+                    (num, *index_values(q.question, q.answer, *fields_for_index(fields), q.topic_id, q.level))
+                )
+            # The index holds exactly the live questions: a changed one leaves it with its old text first.
+            unindex_rows(execute, cursor, live_changed)
+            cursor().executemany(_UPDATE, changed)
+            for start in range(0, len(new_rows), WRITE_BATCH):
+                cursor().executemany(_INSERT, new_rows[start : start + WRITE_BATCH])
+                if progress is not None:
+                    progress("write", start + len(new_rows[start : start + WRITE_BATCH]), total)
+            if progress is not None:
+                progress("index", 0, 1)
+            insert_index_rows(cursor, indexed)
             # Positions can shift without content changing (a question inserted above): keep list order right.
             self._sync_positions(bank.questions)
             in_bank = {q.id for q in bank.questions}
             to_retire = [
-                r.num
-                for qid, r in existing.items()
-                if qid not in in_bank and not r.retired and r.topic_id not in failed_topics
+                num
+                for qid, (num, _hash, retired, topic_id) in existing.items()
+                if qid not in in_bank and not retired and topic_id not in failed_topics
             ]
+            unindex_rows(execute, cursor, to_retire)
             for nums_chunk in chunks(to_retire):
                 QuestionRow.update(retired=True).where(QuestionRow.num.in_(nums_chunk)).execute()
             report.retired = len(to_retire)
+            refresh_order(execute)
+            refresh_counts(execute)
+            if indexed or to_retire:
+                refresh_terms(execute)
             # A file with problems gets no fingerprint, so it is read again (and its problems
             # reported again) at the next start instead of being skipped as unchanged.
             BankFile.delete().execute()
@@ -155,6 +213,8 @@ class BankSync:
                 BankFile.insert_many(chunk).execute()
             if report.updated:
                 self._retag_cards()
+        if progress is not None:
+            progress("done", total, total)
         return report
 
     def _sync_topics(self, topics: list[Topic], failed_topics: set[str]) -> None:

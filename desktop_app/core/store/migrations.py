@@ -11,6 +11,8 @@ from collections.abc import Callable
 
 from peewee import SqliteDatabase
 
+from desktop_app.core.store import bankindex
+
 _FTS_OPTIONS = "prefix='1 2 3 4 5 6', tokenize=\"unicode61 remove_diacritics 2\""
 
 V1 = [
@@ -81,6 +83,27 @@ V4 = [
     'UPDATE "question_row" SET "rubric_strong" = json_array("rubric_strong")',
 ]
 
+V5 = [
+    # The list order as one indexed number, so a page of any list is an index range (not a join and sort).
+    'ALTER TABLE "question_row" ADD COLUMN "sort_key" INTEGER NOT NULL DEFAULT 0',
+    # The text once: a contentless index (its terms only) instead of two copies of every question, and no
+    # prefix indexes (they were two thirds of a large store); search.py explains how prefixes stay fast.
+    'DROP TABLE IF EXISTS "question_search"',
+    'DROP TABLE IF EXISTS "title_search"',
+    'CREATE VIRTUAL TABLE "question_search" USING fts5 ("question", "answer", "follow_ups", "tags", "facets", '
+    "content='', columnsize=0, tokenize=\"unicode61 remove_diacritics 2\")",
+    'CREATE TABLE "search_term" ("term" TEXT NOT NULL PRIMARY KEY, "docs" INTEGER NOT NULL) WITHOUT ROWID',
+    'CREATE TABLE "topic_count" ("topic_id" TEXT NOT NULL, "level" TEXT NOT NULL, "questions" INTEGER NOT NULL, '
+    'PRIMARY KEY ("topic_id", "level")) WITHOUT ROWID',
+    # Counts come from topic_count now; lists read pages in sort_key order, of everything or of a topic.
+    'DROP INDEX IF EXISTS "question_row_topic_id"',
+    'DROP INDEX IF EXISTS "question_row_level"',
+    'DROP INDEX IF EXISTS "question_row_topic_id_position"',
+    'DROP INDEX IF EXISTS "question_row_live"',
+    'CREATE INDEX "question_row_order" ON "question_row" ("retired", "sort_key")',
+    'CREATE INDEX "question_row_topic_order" ON "question_row" ("topic_id", "level", "sort_key")',
+]
+
 
 def _run(statements: list[str]) -> Callable[[SqliteDatabase], None]:
     def step(db: SqliteDatabase) -> None:
@@ -94,11 +117,21 @@ def steps(rebuild_derived: Callable[[SqliteDatabase], None]) -> list[Callable[[S
     """Index i brings the schema from version i to i + 1.
 
     Step 3 also fills the derived scheduling tables from the review log (`rebuild_derived`), so an
-    upgraded store is scheduled from its whole history at once.
+    upgraded store is scheduled from its whole history at once; step 5 fills the bank's derived tables
+    (bankindex.py) from the questions already stored.
     """
 
     def v3(db: SqliteDatabase) -> None:
         _run(V3)(db)
         rebuild_derived(db)
 
-    return [_run(V1), _run(V2), v3, _run(V4)]
+    def v5(db: SqliteDatabase) -> None:
+        _run(V5)(db)
+        execute, cursor = db.execute_sql, db.cursor
+        bankindex.compress_answers(execute, cursor)
+        bankindex.refresh_order(execute)
+        bankindex.refresh_counts(execute)
+        bankindex.reindex_all(execute, cursor)
+        bankindex.refresh_terms(execute)
+
+    return [_run(V1), _run(V2), v3, _run(V4), v5]

@@ -12,7 +12,6 @@ from peewee import (
     Model,
     TextField,
 )
-from playhouse.sqlite_ext import FTS5Model, RowIDField, SearchField
 
 
 class BaseModel(Model):
@@ -37,11 +36,11 @@ class QuestionRow(BaseModel):
 
     num = AutoField()  # integer rowid, shared with the search index
     qid = CharField(unique=True)
-    topic_id = CharField(index=True)
+    topic_id = CharField()
     position = IntegerField(default=0)  # order within its topic file, for a stable list order
     question = TextField()
-    level = CharField(index=True)
-    answer = TextField()
+    level = CharField()
+    answer = TextField()  # compressed when long (bankindex.pack_text); read it with unpack_text
     follow_ups = TextField()  # JSON list
     tags = TextField(default="[]")  # JSON list
     rubric_strong = TextField()  # JSON list: the essentials of a strong answer
@@ -52,9 +51,7 @@ class QuestionRow(BaseModel):
     tests = TextField(null=True)
     content_hash = CharField()
     retired = BooleanField(default=False)
-
-    class Meta:
-        indexes = ((("topic_id", "position"), False),)
+    sort_key = IntegerField(default=0)  # the list order, derived at sync (bankindex.refresh_order)
 
 
 class Review(BaseModel):
@@ -101,42 +98,6 @@ class BankFile(BaseModel):
     size = IntegerField()
     mtime_ns = IntegerField()
     sha = CharField()
-
-
-# Prefix indexes up to six characters: without them a short prefix that starts hundreds of
-# distinct words merges hundreds of doclists, far past a keystroke budget on a large bank.
-SEARCH_OPTIONS = {"prefix": "1 2 3 4 5 6", "tokenize": "unicode61 remove_diacritics 2"}
-
-
-class QuestionSearch(FTS5Model):
-    rowid = RowIDField()
-    question = SearchField()
-    answer = SearchField()
-    follow_ups = SearchField()
-    tags = SearchField()
-    # Topic and level as tokens (see store.facet_tokens): a filtered search intersects doclists in the
-    # index instead of testing every match against a list of row ids.
-    facets = SearchField()
-
-    class Meta:
-        database = None
-        legacy_table_names = False
-        options = SEARCH_OPTIONS
-
-
-class TitleSearch(FTS5Model):
-    """Question text and tags only: a small index that finds the best matches of a broad search
-    without walking the answers' much longer doclists."""
-
-    rowid = RowIDField()
-    question = SearchField()
-    tags = SearchField()
-    facets = SearchField()
-
-    class Meta:
-        database = None
-        legacy_table_names = False
-        options = SEARCH_OPTIONS
 
 
 class MockSession(BaseModel):
@@ -224,8 +185,6 @@ MODELS: list[type[Model]] = [
     Bookmark,
     Note,
     BankFile,
-    QuestionSearch,
-    TitleSearch,
     MockSession,
     MockTurn,
     CardState,

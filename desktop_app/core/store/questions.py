@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import builtins
-import difflib
 import json
+from collections.abc import Sequence
 
 from peewee import SqliteDatabase
 
 from desktop_app.core.bank import Question, Rubric
-from desktop_app.core.store import search as fts
+from desktop_app.core.store import listing
+from desktop_app.core.store.bankindex import unpack_text
+from desktop_app.core.store.listing import ListQuery
 from desktop_app.core.store.models import TopicRow
-from desktop_app.core.store.records import SUMMARY_COLUMNS, SUMMARY_JOINS, QuestionSummary, TopicInfo
-from desktop_app.core.store.sql import live_filters
-
-STATUSES = ("all", "unreviewed", "weak_ok", "bookmarked")
+from desktop_app.core.store.records import QuestionSummary, TopicInfo
+from desktop_app.core.store.sql import RETIRED_QIDS
 
 
 class Questions:
@@ -22,25 +22,28 @@ class Questions:
         self._db = db
 
     def topics(self) -> list[TopicInfo]:
+        """Live topics in sidebar order, with their question counts (stored at sync) and how many of their
+        questions were reviewed (from the card states): no pass over the questions themselves."""
+        reviewed = dict(
+            self._db.execute_sql(
+                f"SELECT topic_id, COUNT(*) FROM card_state WHERE qid NOT IN ({RETIRED_QIDS}) GROUP BY topic_id"
+            ).fetchall()
+        )
         rows = self._db.execute_sql(
             """
-            SELECT t.id, t.title, t.description, COUNT(q.num), COUNT(p.qid)
-            FROM topic_row t
-            LEFT JOIN question_row q ON q.topic_id = t.id AND q.retired = 0
-            LEFT JOIN progress p ON p.qid = q.qid
+            SELECT t.id, t.title, t.description, COALESCE(SUM(c.questions), 0)
+            FROM topic_row t LEFT JOIN topic_count c ON c.topic_id = t.id
             WHERE t.retired = 0
             GROUP BY t.id
-            ORDER BY t."order", lower(t.title)
+            ORDER BY t."order", lower(t.title), t.id
             """
         ).fetchall()
-        return [TopicInfo(*r) for r in rows]
+        return [TopicInfo(r[0], r[1], r[2], int(r[3]), int(reviewed.get(r[0], 0))) for r in rows]
 
     def progress_counts(self) -> tuple[int, int]:
         """(reviewed, total) over the live bank."""
-        reviewed, total = self._db.execute_sql(
-            "SELECT COUNT(p.qid), COUNT(q.num) FROM question_row q LEFT JOIN progress p ON p.qid = q.qid WHERE q.retired = 0"
-        ).fetchone()
-        return int(reviewed), int(total)
+        topics = self.topics()
+        return sum(t.reviewed for t in topics), sum(t.total for t in topics)
 
     def list(
         self,
@@ -50,46 +53,18 @@ class Questions:
         search: str = "",
         limit: int | None = None,
     ) -> list[QuestionSummary]:
-        """The question list for the current filters; with search text, the best matches first."""
-        where, params = live_filters(topic_id, level, "q.")
-        if status == "unreviewed":
-            where.append("p.qid IS NULL")
-        elif status == "weak_ok":
-            where.append("p.last_score IN ('weak', 'ok')")
-        elif status == "bookmarked":
-            where.append("b.qid IS NOT NULL")
-        elif status != "all":
-            raise ValueError(f"unknown status filter {status!r}")
-        tokens = fts.search_tokens(search)
-        if search and not tokens:
-            return []
-        if not tokens:
-            sql = (
-                f"SELECT {SUMMARY_COLUMNS} FROM question_row q JOIN topic_row t ON t.id = q.topic_id {SUMMARY_JOINS} "
-                f'WHERE {" AND ".join(where)} ORDER BY t."order", lower(t.title), q.position'
-            )
-            if limit is not None:
-                sql += f" LIMIT {int(limit)}"
-            return [QuestionSummary.from_row(r) for r in self._db.execute_sql(sql, params).fetchall()]
+        """A whole question list at once (the window reads lists a page at a time, see listing.py); with
+        search text, the best matches first."""
+        query = ListQuery(topic_id=topic_id, level=level, status=status, search=search)
+        return listing.full(self._db.execute_sql, query, limit)
 
-        found = fts.candidates(self._db, tokens, topic_id, level)
-        if not found:
-            return []
-        placeholders = ",".join("?" * len(found))
-        # The candidates are row ids: look them up by rowid. The unary + keeps the planner off the
-        # `retired` index, which would walk every live question to find a few hundred.
-        filters = " AND ".join("+" + clause for clause in where)
-        sql = (
-            f"SELECT {SUMMARY_COLUMNS}, q.num, q.tags FROM question_row q {SUMMARY_JOINS} "
-            f"WHERE {filters} AND q.num IN ({placeholders})"
-        )
-        rows = self._db.execute_sql(sql, params + found).fetchall()
-        order = {num: i for i, num in enumerate(found)}
-        patterns = fts.word_prefixes(tokens)
-        ranked = sorted(rows, key=lambda r: (-fts.relevance(patterns, r[3], r[7]), order[r[6]]))
-        if limit is not None:
-            ranked = ranked[: int(limit)]
-        return [QuestionSummary.from_row(r) for r in ranked]
+    def summaries(self, nums: Sequence[int]) -> builtins.list[QuestionSummary]:
+        """List rows by row number, in that order: a page of a list, read when it is shown."""
+        return listing.summaries(self._db.execute_sql, nums)
+
+    def num_of(self, qid: str) -> int | None:
+        row = self._db.execute_sql("SELECT num FROM question_row WHERE qid = ?", (qid,)).fetchone()
+        return int(row[0]) if row else None
 
     def get(self, qid: str) -> Question | None:
         # Raw SQL: this runs on every move through the list, where query building would cost more than the query.
@@ -105,7 +80,7 @@ class Questions:
             topic_id=row[1],
             question=row[2],
             level=row[3],
-            answer=row[4],
+            answer=unpack_text(row[4]),
             follow_ups=tuple(json.loads(row[5])),
             rubric=Rubric(tuple(json.loads(row[6])), row[7], row[8], tuple(json.loads(row[12]))),
             tags=tuple(json.loads(row[9])),
@@ -114,35 +89,8 @@ class Questions:
         )
 
     def suggest(self, text: str, limit: int = 3) -> builtins.list[str]:
-        """Searches that would find something, for a search that found nothing: each word that matches no
-        word of the bank is replaced by the closest word the bank does have ("attenton" -> "attention")."""
-        tokens = fts.search_tokens(text)
-        if not tokens:
-            return []
-        self._db.execute_sql(
-            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.bank_words USING fts5vocab(main, question_search, 'row')"
-        )
-        fixed: list[list[str]] = []
-        for token in tokens:
-            if self._db.execute_sql(
-                "SELECT 1 FROM temp.bank_words WHERE term >= ? AND term < ? LIMIT 1", (token, token + "\uffff")
-            ).fetchone():
-                fixed.append([token])
-                continue
-            nearby = [
-                r[0]
-                for r in self._db.execute_sql(
-                    "SELECT term FROM temp.bank_words WHERE term >= ? AND term < ? AND length(term) BETWEEN ? AND ?",
-                    (token[:1], token[:1] + "\uffff", len(token) - 2, len(token) + 2),
-                )
-            ]
-            close = difflib.get_close_matches(token, nearby, n=limit, cutoff=0.75)
-            if not close:
-                return []
-            fixed.append(close)
-        combos = [" ".join(words) for words in zip(*[f * limit if len(f) == 1 else f for f in fixed], strict=False)]
-        original = " ".join(tokens)
-        return [c for c in dict.fromkeys(combos) if c != original][:limit]
+        """Closest spellings the bank knows, for a search that found nothing."""
+        return listing.suggest(self._db.execute_sql, text, limit)
 
     def topic_title(self, topic_id: str) -> str:
         row = TopicRow.get_or_none(TopicRow.id == topic_id)

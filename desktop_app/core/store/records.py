@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -40,15 +41,16 @@ class QuestionSummary(NamedTuple):
     question: str
     last_score: str | None
     bookmarked: bool
+    num: int = 0  # the question's row number in the store (lists hold these, and read rows by them)
 
     @classmethod
-    def from_row(cls, row: tuple[object, ...]) -> QuestionSummary:
-        """From the first six columns of SUMMARY_COLUMNS."""
-        return cls(str(row[0]), str(row[1]), str(row[2]), str(row[3]), row[4], bool(row[5]))  # type: ignore[arg-type]
+    def from_row(cls, row: Sequence[object]) -> QuestionSummary:
+        """From the seven columns of SUMMARY_COLUMNS."""
+        return cls(str(row[0]), str(row[1]), str(row[2]), str(row[3]), row[4], bool(row[5]), int(row[6]))  # type: ignore[arg-type,call-overload]
 
 
 # The columns and joins every summary query selects, in from_row's order.
-SUMMARY_COLUMNS = "q.qid, q.topic_id, q.level, q.question, p.last_score, b.qid IS NOT NULL"
+SUMMARY_COLUMNS = "q.qid, q.topic_id, q.level, q.question, p.last_score, b.qid IS NOT NULL, q.num"
 SUMMARY_JOINS = "LEFT JOIN progress p ON p.qid = q.qid LEFT JOIN bookmark b ON b.qid = q.qid"
 
 

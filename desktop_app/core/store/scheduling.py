@@ -26,13 +26,14 @@ from desktop_app.core.schedule import (
     review,
     to_card,
 )
+from desktop_app.core.store import listing
+from desktop_app.core.store.listing import ListQuery
 from desktop_app.core.store.models import AppSetting, CardState
-from desktop_app.core.store.records import SUMMARY_COLUMNS, SUMMARY_JOINS, QuestionSummary
-from desktop_app.core.store.sql import RETIRED_QIDS, WriteGate, live_filters
+from desktop_app.core.store.records import QuestionSummary
+from desktop_app.core.store.sql import RETIRED_QIDS, WriteGate
 from desktop_app.core.vocab import REVIEW_SCORES
 
 Progress = Callable[[int, int], None]  # (done, total), for a progress bar
-LEVEL_RANK = "CASE q.level WHEN 'beginner' THEN 0 WHEN 'intermediate' THEN 1 ELSE 2 END"
 
 
 @dataclass(frozen=True)
@@ -182,27 +183,9 @@ class Scheduling:
     def due(
         self, now: float | None = None, topic_id: str | None = None, level: str | None = None, extra_new: int = 0
     ) -> list[QuestionSummary]:
-        """Due cards, most overdue first, then new questions up to what is left of today's new limit (plus
-        `extra_new` the user asked for). New questions are dealt across topics in turn, beginner first
-        within each topic, so a session mixes subjects instead of exhausting the first topic's basics."""
-        now = time.time() if now is None else now
-        where, params = live_filters(topic_id, level, "q.")
-        due = self._db.execute_sql(
-            f"SELECT {SUMMARY_COLUMNS} FROM card_state c JOIN question_row q ON q.qid = c.qid {SUMMARY_JOINS} "
-            f"WHERE c.due <= ? AND {' AND '.join(where)} ORDER BY c.due",
-            [now, *params],
-        ).fetchall()
-        allowance = max(0, self.config().new_per_day - self.new_seen_today(now)) + max(0, extra_new)
-        new = self._db.execute_sql(
-            f"SELECT {SUMMARY_COLUMNS} FROM ("
-            f'  SELECT q.*, t."order" AS topic_order, lower(t.title) AS topic_title,'
-            f"         ROW_NUMBER() OVER (PARTITION BY q.topic_id ORDER BY {LEVEL_RANK}, q.position) AS turn"
-            f"  FROM question_row q JOIN topic_row t ON t.id = q.topic_id"
-            f"  LEFT JOIN card_state c ON c.qid = q.qid WHERE c.qid IS NULL AND {' AND '.join(where)}"
-            f") q {SUMMARY_JOINS} ORDER BY q.turn, q.topic_order, q.topic_title LIMIT ?",
-            [*params, allowance],
-        ).fetchall()
-        return [QuestionSummary.from_row(r) for r in due + new]
+        """The Due queue (listing.due_nums): due cards, most overdue first, then today's new questions."""
+        query = ListQuery(topic_id=topic_id, level=level, status="due", extra_new=extra_new, now=now)
+        return listing.full(self._db.execute_sql, query)
 
     def preview(self, qid: str, now: float | None = None) -> dict[str, float]:
         """Seconds until the question would be due again after each score, as Anki shows on its buttons."""
@@ -240,9 +223,9 @@ class Scheduling:
         live = f"qid NOT IN ({RETIRED_QIDS})"
         due = self._db.execute_sql(f"SELECT COUNT(*) FROM card_state WHERE due <= ? AND {live}", (now,)).fetchone()[0]
         seen = self._db.execute_sql(f"SELECT COUNT(*) FROM card_state WHERE {live}").fetchone()[0]
-        total = self._db.execute_sql("SELECT COUNT(*) FROM question_row WHERE retired = 0").fetchone()[0]
+        total = self._db.execute_sql("SELECT COALESCE(SUM(questions), 0) FROM topic_count").fetchone()[0]
         unseen = total - seen
-        allowance = max(0, self.config().new_per_day - self.new_seen_today(now))
+        allowance = listing.new_allowance(self._db.execute_sql, now)
         return int(due), int(min(unseen, allowance))
 
     def streak(self, today: date | None = None) -> int:

@@ -62,19 +62,6 @@ class WriteGate:
             raise describe_write_error(exc, self._path) from exc
 
 
-def live_filters(topic_id: str | None, level: str | None, alias: str = "") -> tuple[list[str], list[object]]:
-    """WHERE clauses (and their parameters) for live questions of a topic and level, either optional."""
-    where: list[str] = [f"{alias}retired = 0"]
-    params: list[object] = []
-    if topic_id:
-        where.append(f"{alias}topic_id = ?")
-        params.append(topic_id)
-    if level:
-        where.append(f"{alias}level = ?")
-        params.append(level)
-    return where, params
-
-
 def chunks(items: Sequence[_T], size: int = 500) -> Iterable[Sequence[_T]]:
     # SQLite limits the number of bound parameters per statement.
     for i in range(0, len(items), size):

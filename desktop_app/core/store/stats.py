@@ -36,8 +36,8 @@ class Stats:
     def totals_by_topic_level(self) -> list[tuple[str, str, str, int]]:
         """(topic id, title, level, live questions), in sidebar order."""
         return self._db.execute_sql(
-            "SELECT t.id, t.title, q.level, COUNT(*) FROM question_row q JOIN topic_row t ON t.id = q.topic_id "
-            'WHERE q.retired = 0 AND t.retired = 0 GROUP BY t.id, q.level ORDER BY t."order", lower(t.title)'
+            "SELECT t.id, t.title, c.level, c.questions FROM topic_count c JOIN topic_row t ON t.id = c.topic_id "
+            'WHERE t.retired = 0 ORDER BY t."order", lower(t.title), t.id'
         ).fetchall()
 
     def activity_since(self, day: int) -> dict[int, int]:

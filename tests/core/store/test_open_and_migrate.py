@@ -259,3 +259,39 @@ def test_writes_wait_for_the_background_check_and_are_refused_on_a_damaged_store
     assert err.value.kind == "damaged"
     s.close()
     assert path.read_bytes() == damaged
+
+
+def test_a_store_made_by_the_previous_version_is_converted_in_place(tmp_path: Path) -> None:
+    """tests/core/store/data/v4-store.sqlite3 was written by the release before schema 5 (two copies of
+    the text, prefix indexes): reviews, notes, bookmarks and retirements survive; the text is kept once;
+    search works on the new index; the freed space goes back to the disk."""
+    import shutil
+
+    from desktop_app.core import store as store_module
+
+    path = tmp_path / "mlprep.sqlite3"
+    shutil.copy(Path(__file__).parent / "data" / "v4-store.sqlite3", path)
+    con = sqlite3.connect(path)
+    assert con.execute("PRAGMA user_version").fetchone()[0] == 4
+    old_tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master")}
+    assert {"title_search", "question_search_content"} <= old_tables
+    con.close()
+    s = Store.open(path)
+    assert s.schema_version() == store_module.SCHEMA_VERSION == 5
+    assert [(r.qid, r.score, r.source) for r in s.reviews.all()] == [
+        ("a1", "ok", "self"),
+        ("b1", "weak", "mock"),
+        ("a1", "strong", "self"),
+    ]
+    assert s.notes.is_bookmarked("b2") and s.notes.note("a2") == "Remember: velocity."
+    tables = {str(r[0]) for r in s.execute("SELECT name FROM sqlite_master")}
+    assert "title_search" not in tables and "question_search_content" not in tables
+    assert [q.qid for q in s.questions.list()] == ["a1", "a2", "b1", "b2"]  # a3 stays retired
+    assert {q.qid for q in s.questions.list(search="grad")} == {"a1", "a2", "b2"}
+    assert [q.qid for q in s.questions.list(search="cafe")] == ["a2"]
+    assert s.questions.list(search="learning rate") == []  # the retired question is not in the index
+    assert {t.id: (t.reviewed, t.total) for t in s.questions.topics()} == {"alpha": (1, 2), "beta": (1, 2)}
+    assert s.execute("PRAGMA freelist_count") == [(0,)]
+    assert s.execute("PRAGMA integrity_check") == [("ok",)]
+    s.close()
+    assert path.stat().st_size < (Path(__file__).parent / "data" / "v4-store.sqlite3").stat().st_size
