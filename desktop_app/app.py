@@ -9,8 +9,9 @@ import argparse
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from desktop_app import __version__
 from desktop_app.paths import default_data_dir, resource_path
@@ -20,35 +21,72 @@ if TYPE_CHECKING:
 
     from desktop_app.core.bank import Problem
     from desktop_app.core.store import Store, SyncReport
+    from desktop_app.core.store.banksync import SyncProgress
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_STORE = 0, 1, 2
 
 
-def bank_paths() -> list[Path]:
-    return [resource_path("question_data")]
+def bank_paths(bank: Path | None = None) -> list[Path]:
+    """The question bank to study: the one shipped inside the app, or a folder given with --bank (or
+    $MLPREP_BANK_DIR) in its place, for deck authors and benchmarks."""
+    return [bank] if bank is not None else [resource_path("question_data")]
 
 
-def open_synced_store(data_dir: Path, verify: bool = True) -> tuple[Store, SyncReport]:
-    """Open the user's store and bring it up to date with the shipped bank; raises StoreError, never a
-    raw database error (a damaged page can surface during the sync's reads).
-
-    With verify=False the integrity check runs on a worker thread (writes wait for its verdict), which the
-    window uses so that start-up does not grow with the size of the store.
-    """
+def sync_bank(store: Store, bank: Path | None = None, progress: SyncProgress | None = None) -> SyncReport:
+    """Bring the store up to date with the bank; raises StoreError, never a raw database error (a damaged
+    page can surface during the sync's reads). Runs on any thread, with that thread's connection."""
     import sqlite3
 
     import peewee
 
+    from desktop_app.core.store import StoreError
+
+    try:
+        return store.bank.sync(bank_paths(bank), progress=progress)
+    except (peewee.DatabaseError, sqlite3.Error, StoreError) as exc:
+        problem = store.damaged or f"{store.path} could not be read ({exc}). It was left as it was."
+        raise StoreError(problem) from exc
+
+
+def open_synced_store(
+    data_dir: Path, verify: bool = True, bank: Path | None = None, progress: SyncProgress | None = None
+) -> tuple[Store, SyncReport]:
+    """Open the user's store and bring it up to date with the bank; raises StoreError.
+
+    With verify=False the integrity check runs on a worker thread (writes wait for its verdict), which the
+    window uses so that start-up does not grow with the size of the store.
+    """
     from desktop_app.core.store import StoreError, open_store
 
     store = open_store(data_dir, verify=verify)
     try:
-        report = store.bank.sync(bank_paths())
-    except (peewee.DatabaseError, sqlite3.Error, StoreError) as exc:
-        problem = store.damaged or f"{store.path} could not be read ({exc}). It was left as it was."
+        return store, sync_bank(store, bank, progress)
+    except StoreError:
         store.close()
-        raise StoreError(problem) from exc
-    return store, report
+        raise
+
+
+class CliProgress:
+    """The command line's line while a first sync runs (seconds at 100,000 questions): redrawn in place on
+    a terminal, a line per stage otherwise."""
+
+    def __init__(self, stream: TextIO | None = None):
+        self.stream = stream or sys.stderr
+        self.started = time.monotonic()
+        self.stage = ""
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        from desktop_app.core.store.banksync import STAGE_TEXT, overall
+
+        text = f"{STAGE_TEXT.get(stage, stage)}: {overall(stage, done, total) / 10:.0f}%"
+        if stage == "done":
+            text = f"Question bank synced: {total:,} questions in {time.monotonic() - self.started:.1f} s"
+        if self.stream.isatty():
+            self.stream.write("\r" + text.ljust(60) + ("\n" if stage == "done" else ""))
+        elif stage != self.stage or stage == "done":
+            self.stream.write(text + "\n")
+        self.stream.flush()
+        self.stage = stage
 
 
 def _settings(data_dir: Path):  # type: ignore[no-untyped-def]
@@ -57,8 +95,9 @@ def _settings(data_dir: Path):  # type: ignore[no-untyped-def]
     return QSettings(str(data_dir / "settings.ini"), QSettings.Format.IniFormat)
 
 
-def create_window(data_dir: Path) -> QMainWindow:
-    """The window `mlprep` shows, loaded, but not shown and without entering the event loop.
+def create_window(data_dir: Path, bank: Path | None = None) -> QMainWindow:
+    """The window `mlprep` shows, with its store, but not shown and without entering the event loop; its
+    list arrives from the list reader once the event loop runs (`settle` waits for it).
 
     A store that cannot be opened gives a window that says why, instead of a crash.
     """
@@ -67,7 +106,7 @@ def create_window(data_dir: Path) -> QMainWindow:
     from desktop_app.ui.store_error import StoreErrorWindow
 
     try:
-        store, report = open_synced_store(data_dir, verify=False)
+        store, report = open_synced_store(data_dir, verify=False, bank=bank)
     except StoreError as exc:
         return StoreErrorWindow(str(exc), data_dir)
     from desktop_app.simulator.keys import KeyStore
@@ -124,10 +163,63 @@ def _make_app(argv: list[str]):  # type: ignore[no-untyped-def]
     return app
 
 
-def run_gui(data_dir: Path) -> int:
-    """Show the window first, then open the store: the first paint waits for no disk or database work."""
+def settle(window: QMainWindow, timeout: float = 60.0) -> bool:
+    """Run the event loop until the window's question list is all there (for the smoke test, scripts and
+    benchmarks; the app itself never waits)."""
+    from PySide6.QtWidgets import QApplication
+
+    study = getattr(window, "study", None)
+    deadline = time.monotonic() + timeout
+    while study is not None and not study.settled and time.monotonic() < deadline:
+        QApplication.processEvents()
+        time.sleep(0.002)
+    return study is None or bool(study.settled)
+
+
+def load_window(
+    window: QMainWindow,
+    data_dir: Path,
+    bank: Path | None,
+    refuse: Callable[[str], None],
+    loaded: Callable[[], None] | None = None,
+) -> None:
+    """Open the store (on this thread: quick, unless it is being upgraded), then sync the bank on a worker
+    thread with the window's progress bar, then give the window its store. `refuse(message)` is called
+    instead when the store cannot be opened or read."""
+    from desktop_app.core.store import StoreError, open_store
+    from desktop_app.core.store.banksync import overall
+    from desktop_app.ui import background
+
+    try:
+        store = open_store(data_dir, verify=False)
+    except StoreError as exc:
+        refuse(str(exc))
+        return
+    window.build()  # type: ignore[attr-defined]
+
+    def work(job: background.Job[SyncReport]) -> SyncReport:
+        with store.thread_connection():
+            return sync_bank(store, bank, lambda stage, done, total: job.progress(overall(stage, done, total), 1000))
+
+    def synced(report: SyncReport) -> None:
+        window.sync_progress(None)  # type: ignore[attr-defined]
+        if _attach(window, store, report.problems, data_dir) is None and loaded is not None:
+            loaded()
+
+    def failed(exc: BaseException) -> None:
+        window.sync_progress(None)  # type: ignore[attr-defined]
+        store.close()
+        refuse(str(exc))
+
+    background.run(window, work, synced, failed, window.sync_progress)  # type: ignore[attr-defined]
+
+
+def run_gui(data_dir: Path, bank: Path | None = None) -> int:
+    """Show the window first, then open the store, then sync the bank on a worker thread (with a progress
+    bar, for a large first sync): the first paint waits for no disk or database work."""
     from PySide6.QtCore import QTimer
 
+    from desktop_app.ui import background
     from desktop_app.ui.main_window import MainWindow
 
     app = _make_app(sys.argv[:1])
@@ -138,32 +230,33 @@ def run_gui(data_dir: Path) -> int:
         _exit_after_first_paint(app, window)
     window.show()
 
-    def load() -> None:
+    def refuse(message: str) -> None:
         nonlocal window
-        from desktop_app.core.store import StoreError
         from desktop_app.ui.store_error import StoreErrorWindow
 
-        try:
-            store, report = open_synced_store(data_dir, verify=False)
-        except StoreError as exc:
-            print(exc, file=sys.stderr)
-            shell, window = window, StoreErrorWindow(str(exc), data_dir)
-            window.show()
-            shell.hide()  # hidden, not closed: closing would save its empty state over the settings
-            return
-        if _attach(window, store, report.problems, data_dir) is not None:
-            return
-        if os.environ.get("MLPREP_EXIT_AFTER_LOADED"):  # for bench/startup.py
-            _after_first_paint(window, lambda: (print(f"loaded {time.time():.6f}", flush=True), app.quit()))
-            window.update()
+        print(message, file=sys.stderr)
+        shell, window = window, StoreErrorWindow(message, data_dir)
+        window.show()
+        shell.hide()  # hidden, not closed: closing would save its empty state over the settings
+
+    def loaded() -> None:
+        if os.environ.get("MLPREP_EXIT_AFTER_LOADED"):  # for bench/startup.py: the first question painted
+            window.study.firstShown.connect(  # type: ignore[attr-defined]
+                lambda: _after_first_paint(window, lambda: (print(f"loaded {time.time():.6f}", flush=True), app.quit()))
+            )
         QTimer.singleShot(50, window.warm_up)  # type: ignore[attr-defined]
+
+    def load() -> None:
+        load_window(window, data_dir, bank, refuse, loaded)
 
     _after_first_paint(window, load)
     _report_database_errors(lambda: window)
     code = app.exec()
-    from desktop_app.ui import background
 
     background.shutdown()  # stop, then wait: no job may outlive the store it uses
+    study = getattr(window, "study", None)
+    if study is not None:
+        study.close()
     store = getattr(window, "store", None)
     if store is not None:
         store.close()
@@ -223,25 +316,31 @@ def _exit_after_first_paint(app, window) -> None:  # type: ignore[no-untyped-def
     window.installEventFilter(window._paint_filter)
 
 
-def smoke_test(data_dir: Path) -> int:
+def smoke_test(data_dir: Path, bank: Path | None = None) -> int:
     """Everything a frozen or installed app needs, without showing a window; packaging relies on it."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from desktop_app.ui.main_window import MainWindow
 
     app = _make_app(sys.argv[:1])
-    window = create_window(data_dir)
+    window = create_window(data_dir, bank)
     if not isinstance(window, MainWindow):
         print(f"smoke test failed: {window.message}", file=sys.stderr)  # type: ignore[attr-defined]
         return EXIT_STORE
+    settle(window)
+    from desktop_app.ui import background
+
     store = window.store
     assert store is not None
     problem = store.verdict(timeout=60)
+    background.shutdown()  # stop, then wait: nothing may run on after the store is closed
     if problem is not None:
         print(f"smoke test failed: {problem}", file=sys.stderr)
+        window.close()
         store.close()
         return EXIT_STORE
     reviewed, total = store.questions.progress_counts()
     rendered = window.question_view.toPlainText().strip()
+    window.close()
     store.close()
     app.processEvents()
     if window.bank_problems:
@@ -297,19 +396,22 @@ def cmd_validate(paths: list[str]) -> int:
     return EXIT_OK
 
 
-def _cli_store(data_dir: Path) -> Store | None:
+def _cli_store(data_dir: Path, bank: Path | None = None) -> Store | None:
     """The store for a command, or None after printing why it cannot be opened."""
     from desktop_app.core.store import StoreError
 
     try:
-        return open_synced_store(data_dir)[0]
+        store, report = open_synced_store(data_dir, bank=bank, progress=CliProgress())
+        for problem in report.problems:  # the rest of the bank still loaded; say what was left out
+            print(f"skipped: {problem}", file=sys.stderr)
+        return store
     except StoreError as exc:
         print(exc, file=sys.stderr)
         return None
 
 
-def cmd_stats(data_dir: Path) -> int:
-    store = _cli_store(data_dir)
+def cmd_stats(data_dir: Path, bank: Path | None = None) -> int:
+    store = _cli_store(data_dir, bank)
     if store is None:
         return EXIT_STORE
     try:
@@ -324,8 +426,8 @@ def cmd_stats(data_dir: Path) -> int:
     return EXIT_OK
 
 
-def cmd_rebuild(data_dir: Path) -> int:
-    store = _cli_store(data_dir)
+def cmd_rebuild(data_dir: Path, bank: Path | None = None) -> int:
+    store = _cli_store(data_dir, bank)
     if store is None:
         return EXIT_STORE
     try:
@@ -346,6 +448,13 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         default=argparse.SUPPRESS,
         help="where your progress is stored (default: $MLPREP_DATA_DIR, else the platform's user data folder)",
+    )
+    common.add_argument(
+        "--bank",
+        type=Path,
+        default=argparse.SUPPRESS,
+        metavar="DIR",
+        help="study the question bank in DIR instead of the one shipped with MLPrep (default: $MLPREP_BANK_DIR)",
     )
     parser = argparse.ArgumentParser(
         prog="mlprep", description="Study for machine-learning interviews.", parents=[common]
@@ -368,8 +477,14 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
     given = getattr(args, "data_dir", None)
     data_dir = given.expanduser() if given else default_data_dir()
+    bank = getattr(args, "bank", None) or (
+        Path(os.environ["MLPREP_BANK_DIR"]) if os.environ.get("MLPREP_BANK_DIR") else None
+    )
+    if bank is not None and not bank.expanduser().exists():
+        print(f"mlprep: the question bank {bank} does not exist (from --bank or $MLPREP_BANK_DIR).", file=sys.stderr)
+        return EXIT_PROBLEMS
     try:
-        return _dispatch(args, data_dir)
+        return _dispatch(args, data_dir, bank.expanduser() if bank else None)
     except BrokenPipeError:
         # `mlprep stats | head`: the reader left early. End quietly, and keep Python from complaining
         # again when it flushes stdout at exit (the recipe in Python's signal documentation).
@@ -378,7 +493,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
 
 
-def _dispatch(args: argparse.Namespace, data_dir: Path) -> int:
+def _dispatch(args: argparse.Namespace, data_dir: Path, bank: Path | None) -> int:
     import sqlite3
 
     import peewee
@@ -389,16 +504,16 @@ def _dispatch(args: argparse.Namespace, data_dir: Path) -> int:
         return cmd_validate(args.paths)
     try:
         if args.command == "stats":
-            return cmd_stats(data_dir)
+            return cmd_stats(data_dir, bank)
         if args.command == "rebuild-schedule":
-            return cmd_rebuild(data_dir)
+            return cmd_rebuild(data_dir, bank)
         if args.smoke_test:
-            return smoke_test(data_dir)
+            return smoke_test(data_dir, bank)
     except (StoreError, peewee.DatabaseError, sqlite3.Error) as exc:
         # A store that breaks while a command reads it: say so, never a traceback.
         print(f"{data_dir / 'mlprep.sqlite3'}: {exc}. The file was left as it was.", file=sys.stderr)
         return EXIT_STORE
-    return run_gui(data_dir)
+    return run_gui(data_dir, bank)
 
 
 if __name__ == "__main__":

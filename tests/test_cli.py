@@ -118,3 +118,28 @@ def test_a_damaged_store_gets_a_message_and_exit_2_from_every_command_never_a_tr
         assert proc.returncode == 2, (args, proc.stdout, proc.stderr)
         assert "is damaged" in proc.stderr and "Traceback" not in proc.stderr, (args, proc.stderr)
     assert (tmp_path / "mlprep.sqlite3").read_bytes() == damaged
+
+
+def test_any_bank_folder_opens_with_bank_or_the_environment_and_a_first_sync_reports_progress(
+    tmp_path: Path,
+) -> None:
+    """Issue 14: `--bank DIR` (or $MLPREP_BANK_DIR) studies another bank, for deck authors and benchmarks;
+    a sync that has work to do says how far it got, on one line per stage when stderr is not a terminal."""
+    from tests.conftest import write_topic
+
+    bank = tmp_path / "my-bank"
+    write_topic(bank, "mine", [{"qid": f"m{i}", "question": f"My question {i}?"} for i in range(5)], title="Mine")
+    proc = run("stats", "--data-dir", str(tmp_path / "d"), "--bank", str(bank))
+    assert proc.returncode == 0, proc.stderr
+    assert "Mine" in proc.stdout and "0 / 5" in proc.stdout and "Machine Learning" not in proc.stdout
+    lines = proc.stderr.splitlines()
+    assert lines[0].startswith("Reading the question bank") and "Storing the questions" in proc.stderr
+    assert re.fullmatch(r"Question bank synced: 5 questions in \d+\.\d s", lines[-1]), lines
+    again = run("stats", "--data-dir", str(tmp_path / "d"), env={"MLPREP_BANK_DIR": str(bank)})
+    assert again.returncode == 0 and "Mine" in again.stdout
+    assert again.stderr == "", "an unchanged bank syncs silently"
+    missing = run("stats", "--data-dir", str(tmp_path / "d"), "--bank", str(tmp_path / "nope"))
+    assert missing.returncode == 1 and "nope does not exist" in missing.stderr and missing.stdout == ""
+    (bank / "broken.toml").write_text("[topic\n", encoding="utf-8")
+    broken = run("stats", "--data-dir", str(tmp_path / "d"), "--bank", str(bank))
+    assert broken.returncode == 0 and "skipped: " in broken.stderr and "broken.toml" in broken.stderr

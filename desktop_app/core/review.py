@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from desktop_app.core.rows import QuestionRows
 from desktop_app.core.store import QuestionSummary, Store
 
 
@@ -17,12 +18,15 @@ class ScoredStep:
 
 
 class StudySession:
-    """Walks a list of questions; the clock per question measures time spent before scoring."""
+    """Walks a list of questions; the clock per question measures time spent before scoring.
+
+    The list is a QuestionRows: it may hold 100,000 questions and read them a page at a time, so nothing
+    here walks it; a question is found by its row number (`index_of`)."""
 
     def __init__(self, store: Store, clock: Callable[[], float] = time.monotonic):
         self.store = store
         self.clock = clock
-        self.items: list[QuestionSummary] = []
+        self.items: QuestionRows = QuestionRows.of([])
         self.index = -1
         self.revealed = False
         self._shown_at = clock()
@@ -33,11 +37,12 @@ class StudySession:
     def current(self) -> QuestionSummary | None:
         return self.items[self.index] if 0 <= self.index < len(self.items) else None
 
-    def set_items(self, items: list[QuestionSummary], keep_qid: str | None = None) -> None:
-        self.items = items
+    def set_items(self, items: QuestionRows | list[QuestionSummary], keep_qid: str | None = None) -> None:
+        self.items = items if isinstance(items, QuestionRows) else QuestionRows.of(items)
         self._removed.clear()
-        index = next((i for i, q in enumerate(items) if q.qid == keep_qid), 0) if keep_qid else 0
-        self.go_to(index if items else -1)
+        self.index = -1
+        index = max(0, self.items.index_of(keep_qid))
+        self.go_to(index if len(self.items) else -1)
 
     def go_to(self, index: int) -> bool:
         if not self.items:
@@ -80,8 +85,8 @@ class StudySession:
         """Take a question out of the list (it left the Due queue); the next one becomes current, unrevealed."""
         if not 0 <= index < len(self.items):
             return
-        self._removed[self.items[index].qid] = (index, self.items[index])
-        del self.items[index]
+        row = self.items.remove(index)
+        self._removed[row.qid] = (index, row)
         self.index = -1
         self.go_to(min(index, len(self.items) - 1) if self.items else -1)
 
@@ -98,11 +103,11 @@ class StudySession:
     def record(self, qid: str, tier: str, seconds: float) -> ScoredStep:
         """Write one score (also a retried one) and keep it undoable; raises WriteError if it did not land."""
         review_id = self.store.reviews.record(qid, tier, source="self", seconds=seconds)
-        index = next((i for i, item in enumerate(self.items) if item.qid == qid), -1)
+        index = self.items.index_of(qid)
         step = ScoredStep(review_id, index, qid)
         self._undo.append(step)
         if index >= 0:
-            self.items[index] = _with_score(self.items[index], tier)
+            self.items.replace(index, _with_score(self.items[index], tier))
         return step
 
     def undo(self) -> ScoredStep | None:
@@ -117,25 +122,33 @@ class StudySession:
         self.store.reviews.undo(step.review_id)
         self._undo.pop()
         last = self.store.reviews.last(step.qid)
-        if step.qid in self._removed and all(item.qid != step.qid for item in self.items):
+        i = self.items.index_of(step.qid)
+        if i < 0 and step.qid in self._removed:
             index, item = self._removed.pop(step.qid)
-            self.items.insert(min(index, len(self.items)), item)
-        for i, item in enumerate(self.items):
-            if item.qid == step.qid:
-                self.items[i] = _with_score(item, last.score if last else None)
-                self.go_to(i)
-                self.revealed = True
-                break
+            i = min(index, len(self.items))
+            self.items.insert(i, item)
+        if i >= 0:
+            self.items.replace(i, _with_score(self.items[i], last.score if last else None))
+            self.index = -1
+            self.go_to(i)
+            self.revealed = True
         return step
+
+    @property
+    def pending_undo(self) -> ScoredStep | None:
+        """The score the next undo takes back."""
+        return self._undo[-1] if self._undo else None
 
     @property
     def can_undo(self) -> bool:
         return bool(self._undo)
 
-    def update_item(self, qid: str, **changes: object) -> None:
-        for i, item in enumerate(self.items):
-            if item.qid == qid:
-                self.items[i] = item._replace(**changes)  # type: ignore[arg-type]
+    def update_item(self, qid: str, **changes: object) -> int:
+        """New values for a question's row (a bookmark); returns its index, or -1 if it is not listed."""
+        i = self.items.index_of(qid)
+        if i >= 0:
+            self.items.replace(i, self.items[i]._replace(**changes))  # type: ignore[arg-type]
+        return i
 
 
 def _with_score(item: QuestionSummary, score: str | None) -> QuestionSummary:

@@ -81,9 +81,20 @@ class _Runnable(QRunnable):
             result = self._work(job)
         except BaseException as exc:  # delivered to the UI thread; a worker must never die silently
             exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
-            job.relay.failed.emit(exc)
+            _emit(job, job.relay.failed, exc)
         else:
-            job.relay.done.emit(result)
+            _emit(job, job.relay.done, result)
+
+
+def _emit(job: Job[Any], signal: Any, value: object) -> None:
+    """Deliver, unless the app is already gone (its relay deleted at exit): nobody is left to tell."""
+    if not shiboken6.isValid(job.relay):
+        return
+    try:
+        signal.emit(value)
+    except RuntimeError:
+        if shiboken6.isValid(job.relay):
+            raise
 
 
 def run(

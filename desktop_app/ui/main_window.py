@@ -115,7 +115,9 @@ class MainWindow(QMainWindow):
             self.done_page,
             self.match_label,
         )
-        self.study = StudyController(store, widgets, self.settings, self)
+        from desktop_app.ui.lists import ListFeed
+
+        self.study = StudyController(store, widgets, self.settings, ListFeed(store.path, self), self)
         study = self.study
         self.mocks = MockLauncher(
             store,
@@ -126,12 +128,62 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage,
         )
         self.mocks.finished.connect(study.after_schedule_change)
+        study.readFailed.connect(self._read_failed)
         study.start()
         # The integrity check runs on a worker thread (writes wait for it); a damaged store is refused.
         background.run(self, lambda _job: store.verdict(), self._on_verdict)
         self._checkpoints = QTimer(self, interval=CHECKPOINT_INTERVAL_MS)
         self._checkpoints.timeout.connect(lambda: background.run(self, lambda _job: store.checkpoint(), key="wal"))
         self._checkpoints.start()
+
+    def sync_progress(self, done: int | None, total: int = 1000) -> None:
+        """The first sync of a large bank takes seconds (it runs on a worker thread): a bar in the status
+        bar and a line in the question pane say how far it got. None removes them."""
+        from PySide6.QtWidgets import QProgressBar
+
+        from desktop_app.core.store.banksync import STAGE_TEXT, STAGES
+
+        bar = getattr(self, "_sync_bar", None)
+        if done is None:
+            if bar is not None:
+                self.statusBar().removeWidget(bar)
+                bar.deleteLater()
+                self._sync_bar = None
+            return
+        if bar is None:
+            self.build()
+            bar = QProgressBar()
+            bar.setObjectName("syncProgress")
+            bar.setAccessibleName("Loading the question bank")
+            bar.setMaximumWidth(260)
+            bar.setFormat("Loading the question bank %p%")
+            self.statusBar().addPermanentWidget(bar)
+            self._sync_bar = bar
+        bar.setMaximum(max(1, total))
+        bar.setValue(done)
+        stage = next((name for name, (start, end) in STAGES.items() if start <= done < max(end, start + 1)), "done")
+        self.progress_label.setText(f"{STAGE_TEXT[stage]}…")
+        self.question_view.setPlainText(
+            f"{STAGE_TEXT[stage]}… {done / max(1, total):.0%}\n\nA large bank is read into your store once; "
+            "later starts take a moment."
+        )
+
+    def _read_failed(self, error: str) -> None:
+        """A read of the store failed: damage (the integrity check will say) refuses the store; anything else
+        is reported and left, as nothing was changed."""
+        from desktop_app.ui import background
+
+        store = self.store
+        if store is None:
+            return
+
+        def verdict(problem: object) -> None:
+            if problem:
+                self.storeDamaged.emit(str(problem))
+            else:
+                self.statusBar().showMessage(f"Reading your questions failed: {error}. Nothing was changed.", 8000)
+
+        background.run(self, lambda _job: store.verify(), verdict)
 
     def _on_verdict(self, problem: object) -> None:
         if problem:
@@ -500,4 +552,6 @@ class MainWindow(QMainWindow):
         if self.built:
             self.rubric_panel.flush_note()
         self.save_settings()
+        if self.study is not None:
+            self.study.close()
         super().closeEvent(event)

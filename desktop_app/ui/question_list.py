@@ -3,11 +3,11 @@ level (and its topic, where the list mixes topics) and the last score."""
 
 from __future__ import annotations
 
-import time
+from array import array
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.rows import QuestionRows
 from desktop_app.core.vocab import SCORE_NAMES
-from desktop_app.ui import background
 from desktop_app.ui.theme import SCORE_COLORS, UNSCORED_COLOR
 
 if TYPE_CHECKING:
@@ -28,60 +28,70 @@ if TYPE_CHECKING:
 META_ROLE = Qt.ItemDataRole.UserRole + 1  # the second line: level, topic, last score
 
 _Index = QModelIndex | QPersistentModelIndex
-BIG_LIST = 5000
-
-
-def _release_in_background(owner: QObject, items: list[QuestionSummary]) -> None:
-    """Freeing 100,000 rows at once takes ~7 ms of the UI thread on the keystroke that leaves the full list;
-    dropping them a slice at a time from another thread gives the GIL back between slices."""
-
-    def drain(_job: background.Job[None]) -> None:
-        while items:
-            del items[-2000:]
-            time.sleep(0.001)
-
-    background.run(owner, drain)
 
 
 class QuestionListModel(QAbstractListModel):
+    """A view of the study session's QuestionRows: it holds no rows of its own, and a row is read from the
+    store only when the view draws it (core/rows.py), so 100,000 questions cost what a screenful does."""
+
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self._items: list[QuestionSummary] = []
+        self._rows: QuestionRows = QuestionRows.of([])
         self._icons: dict[tuple[str | None, bool], QIcon] = {}
         self.topic_titles: dict[str, str] = {}
         self.show_topic = False  # the list mixes topics: say which topic each question is from
 
-    def set_items(self, items: list[QuestionSummary], show_topic: bool = False) -> None:
+    def set_rows(self, rows: QuestionRows, show_topic: bool = False) -> None:
         self.beginResetModel()
-        previous, self._items = self._items, items
+        self._rows = rows
         self.show_topic = show_topic
         self.endResetModel()
-        if previous is not items and len(previous) > BIG_LIST:
-            _release_in_background(self, previous)
 
-    def update_row(self, row: int, item: QuestionSummary) -> None:
-        self._items[row] = item
+    def set_items(self, items: list[QuestionSummary], show_topic: bool = False) -> None:
+        self.set_rows(QuestionRows.of(items), show_topic)
+
+    def complete(self, nums: array) -> bool:
+        """The whole list arrived: the rows after the first page join the end (selection and scroll stay).
+        False if the list no longer begins with the rows shown; the caller starts it afresh."""
+        shown = len(self._rows)
+        if len(nums) > shown and nums[:shown] == self._rows.nums:
+            self.beginInsertRows(QModelIndex(), shown, len(nums) - 1)
+            self._rows.complete_with(nums)
+            self.endInsertRows()
+            return True
+        return self._rows.complete_with(nums)
+
+    def update_row(self, row: int, item: QuestionSummary | None = None) -> None:
+        """A row's values changed (the session already holds them, or `item` gives them)."""
+        if not 0 <= row < len(self._rows):
+            return
+        if item is not None:
+            self._rows.replace(row, item)
         index = self.index(row, 0)
         self.dataChanged.emit(index, index)
 
     def remove_row(self, row: int, remove: Callable[[], object]) -> None:
-        """A question scored in the Due queue leaves it. The list is shared with the study session, which
+        """A question scored in the Due queue leaves it. The rows are shared with the study session, which
         does the removing (`remove`); the model tells the view around it."""
-        if 0 <= row < len(self._items):
+        if 0 <= row < len(self._rows):
             self.beginRemoveRows(QModelIndex(), row, row)
             remove()
             self.endRemoveRows()
 
     def item(self, row: int) -> QuestionSummary | None:
-        return self._items[row] if 0 <= row < len(self._items) else None
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    @property
+    def rows(self) -> QuestionRows:
+        return self._rows
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 (Qt API)
-        return 0 if parent.isValid() else len(self._items)
+        return 0 if parent.isValid() else len(self._rows)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        if not index.isValid() or index.row() >= len(self._rows):
             return None
-        item = self._items[index.row()]
+        item = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return f"{item.question}"
         if role == META_ROLE:

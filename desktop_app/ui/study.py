@@ -6,15 +6,19 @@ store, and puts the answers on screen. It is created when the window gets its st
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import peewee
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, QSettings, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QStackedWidget, QStatusBar
 
 from desktop_app.core.review import StudySession
+from desktop_app.core.rows import QuestionRows
 from desktop_app.core.store import WriteError
+from desktop_app.core.store.listing import FirstPage, ListQuery, WholeList
 from desktop_app.core.vocab import SCORE_NAMES
 from desktop_app.ui.banner import WriteProblemBanner
 from desktop_app.ui.done_today import MORE_NEW, DoneForToday
@@ -23,6 +27,8 @@ from desktop_app.ui.sidebar import ALL_TOPICS, DUE
 
 if TYPE_CHECKING:
     from desktop_app.core.store import Store
+    from desktop_app.core.store.reader import Answer
+    from desktop_app.ui.lists import ListFeed
     from desktop_app.ui.question_list import QuestionListModel, QuestionListView
     from desktop_app.ui.question_view import QuestionView
     from desktop_app.ui.rubric_panel import RubricPanel
@@ -60,8 +66,18 @@ class StudyWidgets:
 
 class StudyController(QObject):
     topicTitlesChanged = Signal()
+    listSettled = Signal()  # the whole of the latest list is on screen
+    firstShown = Signal()  # the first list of the session and its first question are on screen
+    readFailed = Signal(str)  # reading the store failed (perhaps it is damaged): the window decides
 
-    def __init__(self, store: Store, widgets: StudyWidgets, settings: QSettings, parent: QObject | None = None):
+    def __init__(
+        self,
+        store: Store,
+        widgets: StudyWidgets,
+        settings: QSettings,
+        feed: ListFeed,
+        parent: QObject | None = None,
+    ):
         super().__init__(parent)
         self.store = store
         self.w = widgets
@@ -73,6 +89,12 @@ class StudyController(QObject):
         self._note_qid: str | None = None
         self._due: list[int] | None = None  # [due now, new left today], kept in step after each score
         self.extra_new = 0  # new questions the user asked for beyond today's limit ("Learn more")
+        self.feed = feed
+        feed.answered.connect(self._on_answer)
+        self._keep: str | None = None  # the question to select when the asked-for list arrives
+        self._waiting = False  # nothing selected yet: the question to keep is past the first page
+        self.settled = False  # the latest list is all there
+        self._shown_once = False
         w = widgets
         w.sidebar.topicSelected.connect(lambda _t: self.refresh_list())
         w.search_box.textChanged.connect(lambda _t: self.refresh_list())
@@ -94,7 +116,10 @@ class StudyController(QObject):
         self.refresh_topics(current=topic)
         self.refresh_list(keep_qid=None if due_now else (str(self.settings.value("lastQuestion", "")) or None))
         self.w.question_list.setFocus()
-        QTimer.singleShot(0, self._scroll_to_current)  # once the list has its size
+
+    def close(self) -> None:
+        """Stop the list reader (stop, then wait) before the store it reads goes away."""
+        self.feed.close()
 
     def _scroll_to_current(self) -> None:
         if self.session.index >= 0:
@@ -116,44 +141,101 @@ class StudyController(QObject):
         self.update_status()
         self.topicTitlesChanged.emit()
 
-    def refresh_list(self, keep_qid: str | None = None) -> None:
+    def query(self) -> ListQuery:
+        """The list the filters and the search box ask for."""
         w = self.w
-        current = self.session.current
-        keep = keep_qid or (current.qid if current else None)
         topic = w.sidebar.current_topic()
-        level = w.level_filter.currentData() or None
-        status = w.status_filter.currentData()
-        text = w.search_box.text().strip()
-        if self.in_due_queue():
-            items = self.store.sched.due(
-                topic_id=None if topic == DUE else topic or None, level=level, extra_new=self.extra_new
-            )
-            if text:
-                matching = {q.qid for q in self.store.questions.list(search=text)}
-                items = [q for q in items if q.qid in matching]
-        else:
-            items = self.store.questions.list(topic_id=topic or None, level=level, status=status, search=text)
-        self.session.set_items(items, keep)
+        return ListQuery(
+            topic_id=None if topic in (ALL_TOPICS, DUE) else topic,
+            level=w.level_filter.currentData() or None,
+            status="due" if self.in_due_queue() else str(w.status_filter.currentData()),
+            search=w.search_box.text().strip(),
+            extra_new=self.extra_new,
+        )
+
+    def refresh_list(self, keep_qid: str | None = None) -> None:
+        """Ask the list reader for the list; it arrives in two parts (`_on_answer`), the newest request
+        winning, so no keystroke or filter change waits on the database here."""
+        current = self.session.current
+        self._keep = keep_qid or (current.qid if current else None)
+        self.settled = False
+        self.feed.request(self.query())
+
+    def _on_answer(self, answer: Answer) -> None:
+        if answer.part is None:
+            self._settle()
+            self.readFailed.emit(answer.error)
+            return
+        try:
+            if isinstance(answer.part, FirstPage):
+                self._show_first_page(answer.query, answer.part)
+            else:
+                self._show_whole_list(answer.query, answer.part)
+        except (peewee.DatabaseError, sqlite3.DatabaseError) as exc:
+            # A damaged page met while showing the list: the window checks the store and says what to do.
+            self._settle()
+            self.readFailed.emit(str(exc))
+
+    def _show_first_page(self, query: ListQuery, first: FirstPage) -> None:
+        w = self.w
+        rows = QuestionRows(first.rows, self.store.questions.summaries, self.store.questions.num_of, first.nums)
+        keep = self._keep
+        found = rows.index_of(keep) >= 0
+        # The question to keep may lie past the first page: wait for the whole list instead of showing
+        # another question for a moment.
+        self._waiting = bool(keep) and not found and not rows.complete
+        self.session.set_items(rows, keep)
+        if self._waiting:
+            self.session.go_to(-1)
         w.list_model.topic_titles = self.topic_titles
-        w.list_model.set_items(self.session.items, show_topic=topic in (ALL_TOPICS, DUE))
-        self._show_matches(text, len(items))
+        w.list_model.set_rows(self.session.items, show_topic=query.topic_id is None)
+        self._show_matches(query.search, len(rows) if rows.complete else None, [])
         self.show_current()
+        if not self._shown_once:
+            self._shown_once = True
+            self.firstShown.emit()
+
+    def _show_whole_list(self, query: ListQuery, whole: WholeList) -> None:
+        w = self.w
+        if not w.list_model.complete(whole.nums):
+            # The list changed between its two parts: start it afresh from the whole order.
+            rows = QuestionRows([], self.store.questions.summaries, self.store.questions.num_of, whole.nums)
+            self.session.set_items(rows, self._keep if self._waiting else self._current_qid())
+            w.list_model.set_rows(self.session.items, show_topic=query.topic_id is None)
+            self._waiting = False
+            self.show_current()
+        if self._waiting:
+            self._waiting = False
+            self.session.go_to(max(0, self.session.items.index_of(self._keep)) if len(self.session.items) else -1)
+            self.show_current()
+        self._show_matches(query.search, whole.total, whole.suggestions)
+        self._settle()
+
+    def _current_qid(self) -> str | None:
+        current = self.session.current
+        return current.qid if current else None
+
+    def _settle(self) -> None:
+        self.settled = True
+        QTimer.singleShot(0, self._scroll_to_current)  # once the view has laid the list out
+        self.listSettled.emit()
 
     def in_due_queue(self) -> bool:
         return self.w.sidebar.current_topic() == DUE or self.w.status_filter.currentData() == "due"
 
-    def _show_matches(self, text: str, count: int) -> None:
+    def _show_matches(self, text: str, count: int | None, suggestions: list[str]) -> None:
         """How many questions the search found; with none, the closest spellings the bank knows."""
         label = self.w.match_label
         if not text:
             label.setVisible(False)
             return
         label.setVisible(True)
-        if count:
+        if count is None:
+            label.setText("Counting matches…")
+        elif count:
             label.setText(f"{count:,} question{'s' if count != 1 else ''} match")
-            return
-        suggestions = self.store.questions.suggest(text)
-        label.setText("No match." + (f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""))
+        else:
+            label.setText("No match." + (f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""))
 
     def _filter_changed(self) -> None:
         self.refresh_list()
@@ -276,10 +358,11 @@ class StudyController(QObject):
         """Write one score and bring the screen in line; raises WriteError, changing nothing, if it fails."""
         card = self.store.sched.card(qid)
         was_due = card is not None and card.due <= time.time()
-        before = next((i for i in self.session.items if i.qid == qid), None)
+        at = self.session.items.index_of(qid)
+        before = self.session.items[at] if at >= 0 else None
         step = self.session.record(qid, tier, seconds)
         if step.index >= 0:
-            self.w.list_model.update_row(step.index, self.session.items[step.index])
+            self.w.list_model.update_row(step.index)
         if self._due is not None:
             # A scored card is never due again at once (FSRS's shortest step is a minute): count it out.
             self._due[0] -= int(was_due)
@@ -304,16 +387,20 @@ class StudyController(QObject):
             self.w.problems.report("Your undo", exc, self._undo_once)
 
     def _undo_once(self) -> None:
-        before = {i.qid: i.last_score for i in self.session.items}
+        pending = self.session.pending_undo
+        at = self.session.items.index_of(pending.qid) if pending is not None else -1
+        had_score = at >= 0 and self.session.items[at].last_score is not None
         step = self.session.undo()  # the stack changes only once the store has
         if step is None:
             self.w.status_bar.showMessage("Nothing to undo.", 2000)
             return
+        if self.session.current is None:
+            return
         item = self.session.items[self.session.index]
         if self.w.list_model.rowCount() != len(self.session.items):  # a question came back to the Due queue
-            self.w.list_model.set_items(self.session.items, show_topic=self.w.list_model.show_topic)
-        self.w.list_model.update_row(self.session.index, item)
-        if before.get(step.qid) is not None and item.last_score is None:
+            self.w.list_model.set_rows(self.session.items, show_topic=self.w.list_model.show_topic)
+        self.w.list_model.update_row(self.session.index)
+        if had_score and item.last_score is None:
             self._count_reviewed(item.topic_id, -1)
         self.show_current()
         self.w.status_bar.showMessage("Score undone.", 2000)
@@ -335,10 +422,9 @@ class StudyController(QObject):
 
     def _land_bookmark(self, qid: str, on: bool) -> None:
         self.store.notes.set_bookmark(qid, on)
-        self.session.update_item(qid, bookmarked=on)
-        index = next((i for i, it in enumerate(self.session.items) if it.qid == qid), -1)
+        index = self.session.update_item(qid, bookmarked=on)
         if index >= 0:
-            self.w.list_model.update_row(index, self.session.items[index])
+            self.w.list_model.update_row(index)
         current = self.session.current
         if current is not None and current.qid == qid:
             self.w.rubric_panel.set_bookmarked(on)

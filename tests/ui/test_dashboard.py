@@ -9,23 +9,13 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QTableWidget
 from pytestqt.qtbot import QtBot
 
-from desktop_app.app import create_window, main
+from desktop_app.app import main
 from desktop_app.core import dashboard as core_dashboard
 from desktop_app.core.schedule import StudyConfig
 from desktop_app.ui import background
 from desktop_app.ui.dashboard import DashboardWindow, Heatmap
-from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.sidebar import DUE
-
-
-def open_window(qtbot: QtBot, data_dir: Path) -> MainWindow:
-    window = create_window(data_dir)
-    assert isinstance(window, MainWindow)
-    qtbot.addWidget(window)
-    window.show()
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    return window
+from tests.ui.helpers import open_window, settle
 
 
 def test_due_queue_in_the_sidebar_with_daily_new_limit(qtbot: QtBot, data_dir: Path) -> None:
@@ -36,6 +26,7 @@ def test_due_queue_in_the_sidebar_with_daily_new_limit(qtbot: QtBot, data_dir: P
     qtbot.waitUntil(lambda: not background.busy())
     assert window.sidebar.item(0).text() == "Due now\n0 due · 3 new"
     window.sidebar.select_topic(DUE)
+    settle(qtbot, window)
     first_three = [window.list_model.item(i).qid for i in range(window.list_model.rowCount())]
     assert len(first_three) == 3
     for k in (Qt.Key.Key_Space, Qt.Key.Key_4, Qt.Key.Key_Space, Qt.Key.Key_1):  # reveal, Easy; reveal, Weak
@@ -47,7 +38,8 @@ def test_due_queue_in_the_sidebar_with_daily_new_limit(qtbot: QtBot, data_dir: P
     # Within a topic: the status filter's "Due now".
     window.sidebar.select_topic(window.store.questions.topics()[0].id)  # type: ignore[union-attr]
     window.status_filter.setCurrentIndex(window.status_filter.findData("due"))
-    assert window.list_model.rowCount() <= 3
+    settle(qtbot, window)
+    assert 0 < window.list_model.rowCount() <= 3
 
 
 def test_study_settings_dialog_sets_the_interview_date(qtbot: QtBot, data_dir: Path) -> None:

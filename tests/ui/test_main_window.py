@@ -13,17 +13,7 @@ from desktop_app.app import create_window
 from desktop_app.core.store import Store
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.store_error import StoreErrorWindow
-
-
-def open_window(qtbot: QtBot, data_dir: Path) -> MainWindow:
-    window = create_window(data_dir)
-    assert isinstance(window, MainWindow)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    return window
+from tests.ui.helpers import open_window, settle
 
 
 def key(
@@ -117,6 +107,7 @@ def test_search_box_takes_letters_and_escape_returns(qtbot: QtBot, data_dir: Pat
     qtbot.keyClicks(search, "gradient j")  # J is "next" elsewhere; here it is just a letter
     assert search.text() == "gradient j"
     qtbot.keyClicks(search, "\b\b")
+    settle(qtbot, window)
     assert window.store.reviews.all() == []
     results = [window.list_model.item(i).qid for i in range(window.list_model.rowCount())]
     assert results and all(
@@ -142,9 +133,11 @@ def test_level_and_status_filters_and_bookmarks(qtbot: QtBot, data_dir: Path) ->
     bookmarked = current_qid(window)
     assert window.store.notes.is_bookmarked(bookmarked)
     window.status_filter.setCurrentIndex(window.status_filter.findData("bookmarked"))
+    settle(qtbot, window)
     assert [window.list_model.item(i).qid for i in range(window.list_model.rowCount())] == [bookmarked]
     window.status_filter.setCurrentIndex(window.status_filter.findData("all"))
     window.level_filter.setCurrentIndex(window.level_filter.findData("advanced"))
+    settle(qtbot, window)
     levels = {window.list_model.item(i).level for i in range(window.list_model.rowCount())}
     assert levels == {"advanced"}
 
@@ -153,6 +146,7 @@ def test_topic_sidebar_filters_the_list(qtbot: QtBot, data_dir: Path) -> None:
     window = open_window(qtbot, data_dir)
     topic = window.store.questions.topics()[1]
     window.sidebar.select_topic(topic.id)
+    settle(qtbot, window)
     assert window.list_model.rowCount() == topic.total
     assert {window.list_model.item(i).topic_id for i in range(window.list_model.rowCount())} == {topic.id}
 
@@ -347,3 +341,36 @@ def test_a_full_store_is_reported_and_retried_on_its_own(qtbot: QtBot, data_dir:
     store.execute("PRAGMA max_page_count = 1000000000")
     qtbot.waitUntil(lambda: not window.problems.isVisible(), timeout=10_000)  # the automatic retry
     assert any(r.score == "weak" for r in store.reviews.all())
+
+
+def test_a_first_sync_runs_off_the_ui_thread_with_a_progress_bar(qtbot: QtBot, data_dir: Path, tmp_path: Path) -> None:
+    """Issue 14: the window loads a new bank on a worker thread, showing how far it got, then studies it."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QProgressBar
+
+    from bench.common import write_synthetic_bank
+    from desktop_app.app import load_window
+
+    bank = write_synthetic_bank(tmp_path / "bank", 2000)
+    window = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    window.show()
+    refused: list[str] = []
+    seen: list[tuple[int | None, int, bool, str]] = []
+    real = window.sync_progress
+
+    def watch(done: int | None, total: int = 1000) -> None:  # the real method, with a record of each call
+        real(done, total)
+        bar = window.findChild(QProgressBar, "syncProgress")
+        seen.append((done, total, bar is not None and bar.isVisible(), window.question_view.toPlainText()))
+
+    window.sync_progress = watch  # type: ignore[method-assign]
+    load_window(window, data_dir, bank, refused.append)
+    qtbot.waitUntil(lambda: window.study is not None, timeout=30_000)
+    settle(qtbot, window)
+    assert refused == [] and window.list_model.rowCount() == 2000
+    values = [done for done, _total, _bar, _text in seen if done is not None]
+    assert len(values) >= 3 and values == sorted(values) and values[-1] >= 800, "the bar only moves forward"
+    assert all(bar and "read into your store once" in text for done, _t, bar, text in seen if done is not None)
+    assert seen[-1][0] is None, "the bar goes when the bank is ready"
+    assert window.findChild(QProgressBar, "syncProgress") is None

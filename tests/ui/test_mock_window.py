@@ -15,6 +15,7 @@ from desktop_app.simulator.session import MockConfig
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.mock_window import MockInterviewWindow
 from tests.simulator.fake_anthropic import GOOD_GRADE, FakeAnthropic, Script
+from tests.ui.helpers import settle
 
 STRONG = {**GOOD_GRADE, "tier": "strong", "feedback": "Excellent, complete answer.", "follow_up": "And in production?"}
 SLOW_START = 15_000  # ms: the first request imports anthropic in the worker thread
@@ -25,6 +26,7 @@ def main_window(qtbot: QtBot, data_dir: Path) -> MainWindow:
     assert isinstance(window, MainWindow)
     qtbot.addWidget(window)
     window.show()
+    settle(qtbot, window)
     return window
 
 
@@ -113,6 +115,7 @@ def test_full_session_with_claude_end_to_end(qtbot: QtBot, data_dir: Path, fake:
     # The question view shows the interviewer's grade beside the user's own score.
     window.search_box.setText("")
     window.study.refresh_list(keep_qid=first)
+    settle(qtbot, window)
     assert "Interviewer's last grade: <b>OK</b>" in window.rubric_panel.last_label.text()
 
 

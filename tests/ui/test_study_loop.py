@@ -26,22 +26,11 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from desktop_app.app import create_window
 from desktop_app.simulator.session import MockConfig
 from desktop_app.ui import background
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.sidebar import ALL_TOPICS, DUE
-
-
-def open_window(qtbot: QtBot, data_dir: Path) -> MainWindow:
-    window = create_window(data_dir)
-    assert isinstance(window, MainWindow) and window.study is not None
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    return window
+from tests.ui.helpers import open_window, settle
 
 
 def press(qtbot: QtBot, window: MainWindow, *keys: Qt.Key) -> None:
@@ -70,6 +59,7 @@ def test_the_due_queue_is_a_session_that_ends_on_a_done_for_today_screen(qtbot: 
     window.apply_study_settings(StudyConfig(new_per_day=3))
     qtbot.waitUntil(lambda: not background.busy())
     window.sidebar.select_topic(DUE)
+    settle(qtbot, window)
     queue = [window.list_model.item(i) for i in range(window.list_model.rowCount())]
     assert len(queue) == 3 and len({q.topic_id for q in queue}) == 3, "new questions are dealt across topics"
     assert all(q.level == "beginner" for q in queue), "beginners first within a topic"
@@ -82,6 +72,7 @@ def test_the_due_queue_is_a_session_that_ends_on_a_done_for_today_screen(qtbot: 
     assert "You studied <b>3</b> questions today" in summary and "3 Strong" in summary
     assert "next review falls due" in summary
     qtbot.mouseClick(done.more_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
     assert window.list_model.rowCount() == 10 and window.pages.currentIndex() == 0
     press(qtbot, window, Qt.Key.Key_Space, Qt.Key.Key_1)
     assert window.list_model.rowCount() == 9
@@ -105,6 +96,7 @@ def test_the_app_opens_on_the_due_queue_when_anything_is_due(qtbot: QtBot, data_
 def test_restart_restores_the_last_question_scrolled_into_view(qtbot: QtBot, data_dir: Path) -> None:
     window = open_window(qtbot, data_dir)
     window.sidebar.select_topic(ALL_TOPICS)
+    settle(qtbot, window)
     for _ in range(60):
         press(qtbot, window, Qt.Key.Key_J)
     assert window.study is not None and window.study.session.current is not None
@@ -122,10 +114,12 @@ def test_restart_restores_the_last_question_scrolled_into_view(qtbot: QtBot, dat
 def test_search_counts_highlights_and_suggests(qtbot: QtBot, data_dir: Path) -> None:
     window = open_window(qtbot, data_dir)
     window.search_box.setText("gradient")
+    settle(qtbot, window)
     count = window.list_model.rowCount()
     assert window.match_label.isVisible() and window.match_label.text() == f"{count:,} questions match"
     assert any(w.lower().startswith("gradient") for w in window.question_view.highlighted_words)
     window.search_box.setText("attenton")
+    settle(qtbot, window)
     assert window.list_model.rowCount() == 0
     assert "Did you mean: attention" in window.match_label.text()
 
@@ -135,12 +129,14 @@ def test_list_rows_show_the_level_and_the_topic_where_topics_mix(qtbot: QtBot, d
 
     window = open_window(qtbot, data_dir)
     window.sidebar.select_topic(ALL_TOPICS)
+    settle(qtbot, window)
     first = window.list_model.item(0)
     assert first is not None
     meta = window.list_model.data(window.list_model.index(0, 0), META_ROLE)
     assert first.level.capitalize() in meta and window.store is not None
     assert window.store.questions.topic_title(first.topic_id) in meta
     window.sidebar.select_topic(first.topic_id)
+    settle(qtbot, window)
     meta = window.list_model.data(window.list_model.index(0, 0), META_ROLE)
     assert window.store.questions.topic_title(first.topic_id) not in meta  # one topic: not repeated
 
@@ -155,6 +151,7 @@ def test_tab_reaches_every_pane_and_arrows_move_within_it(qtbot: QtBot, data_dir
     before = window.sidebar.current_topic()
     press(qtbot, window, Qt.Key.Key_Down)
     assert window.sidebar.current_topic() != before, "arrows in the sidebar move between topics"
+    settle(qtbot, window)
     seen = []
     for _ in range(6):
         press(qtbot, window, Qt.Key.Key_Tab)
