@@ -86,11 +86,18 @@ class LoopProbe:
         self.gaps.append((now - self.last) * 1000)
         self.last = now
 
-    def run(self, app: object, until: Callable[[], bool], timeout: float = 60.0) -> float:
-        """Spin the loop until `until()` holds; returns the seconds it took."""
+    def run(
+        self, app: object, until: Callable[[], bool], timeout: float = 60.0, action: Callable[[], object] | None = None
+    ) -> float:
+        """Spin the loop until `until()` holds; returns the seconds it took. `action` runs inside the loop
+        once the probe is ticking, so the time it takes on the UI thread counts as a stall."""
+        from PySide6.QtCore import QTimer
+
         self.gaps.clear()
         started = self.last = time.perf_counter()
         self.timer.start()
+        if action is not None:
+            QTimer.singleShot(2, action)
         end = started + timeout
         while not until() and time.perf_counter() < end:
             app.processEvents()  # type: ignore[attr-defined]
@@ -131,3 +138,43 @@ def store_with_history(tmp: Path, questions: int, reviews: int) -> tuple[object,
         f"{reviews:,} reviews on {len(studied):,} questions; full rebuild of the schedule: {time.perf_counter() - t:.1f} s"
     )
     return store, studied
+
+
+def synced_bank(questions: int) -> tuple[Path, Path]:
+    """A synthetic bank of `questions` and a store synced from it, made once and kept between runs in the
+    temp folder (a 100,000-question bank takes a minute to write and sync). Returns (bank, store file);
+    copy the store (`data_dir_with`) rather than opening it, so every run starts from the same state."""
+    import tempfile
+
+    from desktop_app.core.store import DB_FILENAME, Store
+
+    root = Path(tempfile.gettempdir()) / "mlprep-bench-cache" / str(questions)
+    bank, store_path = root / "bank", root / "template" / DB_FILENAME
+    if not (root / "ready").exists():
+        import shutil
+
+        shutil.rmtree(root, ignore_errors=True)
+        write_synthetic_bank(bank, questions)
+        store = Store.open(store_path)
+        store.bank.sync([bank])
+        store.close()
+        (root / "ready").write_text("ok")
+    return bank, store_path
+
+
+def data_dir_with(store_path: Path, prefix: str = "mlprep-bench-") -> Path:
+    """A fresh data dir holding a copy of a synced store."""
+    import shutil
+    import tempfile
+
+    data = Path(tempfile.mkdtemp(prefix=prefix))
+    shutil.copy(store_path, data / store_path.name)
+    return data
+
+
+def pss_mb(pid: int) -> float:
+    """Proportional set size of a process (Linux): its share of the memory it uses, shared pages split."""
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no Pss line")

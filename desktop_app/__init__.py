@@ -15,14 +15,18 @@ def _version() -> str:
         candidates.insert(0, Path(frozen) / "pyproject.toml")
     for path in candidates:
         if path.is_file():
-            import tomllib
+            # Read with a pattern, not a TOML parser: this runs on every start, before the first paint.
+            import re
 
             try:
-                project = tomllib.loads(path.read_text(encoding="utf-8"))["project"]
-            except (OSError, KeyError, tomllib.TOMLDecodeError):
+                text = path.read_text(encoding="utf-8")
+            except OSError:
                 continue
-            if project.get("name") == "mlprep":
-                return str(project["version"])
+            project = re.search(r"^\[project\]\n(.*?)(?=^\[|\Z)", text, re.M | re.S)
+            if project and re.search(r'^name = "mlprep"$', project.group(1), re.M):
+                found = re.search(r'^version = "([^"]+)"', project.group(1), re.M)
+                if found:
+                    return found.group(1)
     try:
         from importlib.metadata import version
 

@@ -240,10 +240,20 @@ def run_gui(data_dir: Path, bank: Path | None = None) -> int:
         shell.hide()  # hidden, not closed: closing would save its empty state over the settings
 
     def loaded() -> None:
-        if os.environ.get("MLPREP_EXIT_AFTER_LOADED"):  # for bench/startup.py: the first question painted
-            window.study.firstShown.connect(  # type: ignore[attr-defined]
-                lambda: _after_first_paint(window, lambda: (print(f"loaded {time.time():.6f}", flush=True), app.quit()))
-            )
+        # For bench/startup.py: the time the first question was painted, then quit (or, with "stay", say
+        # when the whole list is there and keep running, for a reading of idle memory).
+        mode = os.environ.get("MLPREP_EXIT_AFTER_LOADED")
+        if mode:
+            study = window.study  # type: ignore[attr-defined]
+
+            def painted() -> None:
+                print(f"loaded {time.time():.6f}", flush=True)
+                if mode != "stay":
+                    app.quit()
+
+            study.firstShown.connect(lambda: _after_first_paint(window, painted))
+            if mode == "stay":
+                study.listSettled.connect(lambda: print(f"settled {time.time():.6f}", flush=True))
         QTimer.singleShot(50, window.warm_up)  # type: ignore[attr-defined]
 
     def load() -> None:
@@ -266,11 +276,12 @@ def run_gui(data_dir: Path, bank: Path | None = None) -> int:
 def _report_database_errors(current_window) -> None:  # type: ignore[no-untyped-def]
     """A database error raised in a Qt slot (a page that broke during the session) would only print a
     traceback: check the store now, and refuse it in the window if it is damaged."""
-    import sqlite3
-
-    import peewee
 
     def hook(exc_type, exc, tb):  # type: ignore[no-untyped-def]
+        import sqlite3  # here: installed before the first paint, which must not wait for these imports
+
+        import peewee
+
         window = current_window()
         store = getattr(window, "store", None)
         if issubclass(exc_type, (peewee.DatabaseError, sqlite3.DatabaseError)) and store is not None:
@@ -494,14 +505,16 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace, data_dir: Path, bank: Path | None) -> int:
+    if args.command == "validate":
+        return cmd_validate(args.paths)
+    if args.command is None and not args.smoke_test:
+        return run_gui(data_dir, bank)  # the window paints before the store's modules are even imported
     import sqlite3
 
     import peewee
 
     from desktop_app.core.store import StoreError
 
-    if args.command == "validate":
-        return cmd_validate(args.paths)
     try:
         if args.command == "stats":
             return cmd_stats(data_dir, bank)
@@ -513,7 +526,7 @@ def _dispatch(args: argparse.Namespace, data_dir: Path, bank: Path | None) -> in
         # A store that breaks while a command reads it: say so, never a traceback.
         print(f"{data_dir / 'mlprep.sqlite3'}: {exc}. The file was left as it was.", file=sys.stderr)
         return EXIT_STORE
-    return run_gui(data_dir, bank)
+    return EXIT_OK
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ def main(argv: list[str]) -> int:
     data = Path(tempfile.mkdtemp(prefix="mlprep-shots-"))
     os.environ["MLPREP_DATA_DIR"] = str(data)
 
-    from desktop_app.app import _make_app, create_window
+    from desktop_app.app import _make_app, create_window, settle
     from desktop_app.simulator.session import MockConfig
     from desktop_app.ui import background
     from desktop_app.ui.main_window import MainWindow
@@ -54,7 +54,7 @@ def main(argv: list[str]) -> int:
     assert isinstance(window, MainWindow) and window.study is not None and window.view is not None
     window.resize(1280, 800)
     window.show()
-    app.processEvents()
+    settle(window)
     study = window.study
     for tier in ("strong", "ok", "weak", "strong", "easy"):
         study.toggle_reveal()

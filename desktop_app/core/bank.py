@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -227,6 +226,8 @@ def parse_file(path: Path) -> tuple[Topic | None, list[Question], list[Problem]]
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         return None, [], [Problem(spath, f"line {line}", f"not valid UTF-8 (byte {exc.start}); save the file as UTF-8")]
+    import tomllib  # here, not at the top: an unchanged bank is never parsed, and start-up skips it
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -68,6 +68,7 @@ class StudyController(QObject):
     topicTitlesChanged = Signal()
     listSettled = Signal()  # the whole of the latest list is on screen
     firstShown = Signal()  # the first list of the session and its first question are on screen
+    pageShown = Signal()  # the first page of a list (a search's best matches) is on screen
     readFailed = Signal(str)  # reading the store failed (perhaps it is damaged): the window decides
 
     def __init__(
@@ -191,6 +192,7 @@ class StudyController(QObject):
         w.list_model.set_rows(self.session.items, show_topic=query.topic_id is None)
         self._show_matches(query.search, len(rows) if rows.complete else None, [])
         self.show_current()
+        self.pageShown.emit()
         if not self._shown_once:
             self._shown_once = True
             self.firstShown.emit()

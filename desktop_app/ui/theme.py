@@ -153,8 +153,8 @@ QSplitter::handle {{ background: {t.window}; }}
 QListWidget#topicSidebar {{ background: {t.window}; border: none; padding: 6px 4px; }}
 QListWidget#topicSidebar::item {{ padding: 7px 10px; border-radius: 6px; margin: 1px 2px; }}
 QListWidget#topicSidebar::item:selected {{ background: {t.selection}; color: {t.selection_text}; }}
-QTreeView#questionList {{ background: {t.surface}; border: 1px solid {t.border}; border-radius: 6px; }}
-QTreeView#questionList::item:selected {{ background: {t.selection}; color: {t.selection_text}; }}
+QTableView#questionList {{ background: {t.surface}; border: 1px solid {t.border}; border-radius: 6px; }}
+QTableView#questionList::item:selected {{ background: {t.selection}; color: {t.selection_text}; }}
 QLineEdit {{ padding: 5px 8px; border: 1px solid {t.border}; border-radius: 6px; background: {t.surface}; color: {t.text}; }}
 QLineEdit:focus {{ border: 1px solid {t.accent}; }}
 QLabel#matchCount {{ color: {t.muted}; padding: 0 2px; }}

@@ -93,6 +93,8 @@ def test_j_and_k_walk_the_same_order_as_the_full_list_across_page_boundaries(
     assert current(window) == full[296]
     qtbot.keyClick(window.question_list, Qt.Key.Key_End)  # the last row is read when it is reached
     assert current(window) == full[-1]
+    qtbot.keyClick(window.question_list, Qt.Key.Key_Home)  # Home and End span the list, as in a list
+    assert current(window) == full[0]
 
 
 def test_score_and_undo_deep_in_the_list(qtbot: QtBot, data_dir: Path, large: Path) -> None:

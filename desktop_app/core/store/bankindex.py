@@ -13,7 +13,7 @@ import sqlite3
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 
-from desktop_app.core.store.search import FTS_COLUMNS, FTS_TABLE, index_values
+from desktop_app.core.store.search import FTS_COLUMNS, FTS_TABLE, TITLE_FTS_COLUMNS, TITLE_FTS_TABLE, index_values
 
 Execute = Callable[..., sqlite3.Cursor]  # a connection's execute(sql, params): sqlite3's or peewee's
 _PACKED = b"\x00z"  # no text starts with NUL: marks an answer stored compressed
@@ -54,27 +54,44 @@ def _values(row: tuple[object, ...]) -> tuple[object, ...]:
 
 _COLUMNS = ", ".join(FTS_COLUMNS)
 _MARKS = ", ".join("?" * len(FTS_COLUMNS))
+_TITLE_COLUMNS = ", ".join(TITLE_FTS_COLUMNS)
+_TITLE_MARKS = ", ".join("?" * len(TITLE_FTS_COLUMNS))
+
+
+def _title(row: Sequence[object]) -> tuple[object, ...]:
+    """A row of the main index (row number first) as a row of the title index: question, tags, facets."""
+    return (row[0], row[1], row[4], row[5])
 
 
 def index_rows(execute: Execute, cursor: Callable[[], sqlite3.Cursor], nums: Sequence[int]) -> None:
-    """Add these (live) questions to the search index, from what question_row stores."""
+    """Add these (live) questions to the search indexes, from what question_row stores."""
     insert_index_rows(cursor, [_values(r) for r in _rows(execute, nums)])
 
 
 def insert_index_rows(cursor: Callable[[], sqlite3.Cursor], rows: Sequence[Sequence[object]]) -> None:
-    """Index rows (row number, then index_values) into the search index."""
+    """Index rows (row number, then index_values) into both indexes."""
     cursor().executemany(f"INSERT INTO {FTS_TABLE} (rowid, {_COLUMNS}) VALUES (?, {_MARKS})", rows)
+    cursor().executemany(
+        f"INSERT INTO {TITLE_FTS_TABLE} (rowid, {_TITLE_COLUMNS}) VALUES (?, {_TITLE_MARKS})", [_title(r) for r in rows]
+    )
 
 
 def unindex_rows(execute: Execute, cursor: Callable[[], sqlite3.Cursor], nums: Sequence[int]) -> None:
-    """Take these questions out of the index, before their stored text changes or they are retired."""
-    rows = [("delete", *_values(r)) for r in _rows(execute, nums)]
-    cursor().executemany(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rowid, {_COLUMNS}) VALUES (?, ?, {_MARKS})", rows)
+    """Take these questions out of the indexes, before their stored text changes or they are retired."""
+    rows = [_values(r) for r in _rows(execute, nums)]
+    cursor().executemany(
+        f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rowid, {_COLUMNS}) VALUES ('delete', ?, {_MARKS})", rows
+    )
+    cursor().executemany(
+        f"INSERT INTO {TITLE_FTS_TABLE} ({TITLE_FTS_TABLE}, rowid, {_TITLE_COLUMNS}) VALUES ('delete', ?, {_TITLE_MARKS})",
+        [_title(r) for r in rows],
+    )
 
 
 def reindex_all(execute: Execute, cursor: Callable[[], sqlite3.Cursor]) -> None:
-    """The index from scratch: every live question (for a migration)."""
-    execute(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('delete-all')")
+    """The indexes from scratch: every live question (for a migration)."""
+    for table in (FTS_TABLE, TITLE_FTS_TABLE):
+        execute(f"INSERT INTO {table} ({table}) VALUES ('delete-all')")
     nums = [int(r[0]) for r in execute("SELECT num FROM question_row WHERE retired = 0").fetchall()]
     index_rows(execute, cursor, nums)
 

@@ -86,11 +86,13 @@ V4 = [
 V5 = [
     # The list order as one indexed number, so a page of any list is an index range (not a join and sort).
     'ALTER TABLE "question_row" ADD COLUMN "sort_key" INTEGER NOT NULL DEFAULT 0',
-    # The text once: a contentless index (its terms only) instead of two copies of every question, and no
+    # The text once: contentless indexes (their terms only) instead of two copies of every question, and no
     # prefix indexes (they were two thirds of a large store); search.py explains how prefixes stay fast.
     'DROP TABLE IF EXISTS "question_search"',
     'DROP TABLE IF EXISTS "title_search"',
     'CREATE VIRTUAL TABLE "question_search" USING fts5 ("question", "answer", "follow_ups", "tags", "facets", '
+    "content='', columnsize=0, tokenize=\"unicode61 remove_diacritics 2\")",
+    'CREATE VIRTUAL TABLE "title_search" USING fts5 ("question", "tags", "facets", '
     "content='', columnsize=0, tokenize=\"unicode61 remove_diacritics 2\")",
     'CREATE TABLE "search_term" ("term" TEXT NOT NULL PRIMARY KEY, "docs" INTEGER NOT NULL) WITHOUT ROWID',
     'CREATE TABLE "topic_count" ("topic_id" TEXT NOT NULL, "level" TEXT NOT NULL, "questions" INTEGER NOT NULL, '

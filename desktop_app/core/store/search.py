@@ -28,6 +28,10 @@ MAX_WORDS = 8
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)  # what FTS5's unicode61 tokenizer keeps: letters and digits
 FTS_TABLE = "question_search"
 FTS_COLUMNS = ("question", "answer", "follow_ups", "tags", "facets")
+# The question text and tags alone, in a small index of their own: the best matches of a broad search are
+# those in the question, and finding 200 of them by a column filter on the big index walked every answer.
+TITLE_FTS_TABLE = "title_search"
+TITLE_FTS_COLUMNS = ("question", "tags", "facets")
 TEXT_COLUMNS = "{question answer follow_ups tags}"  # everything but the facets
 TITLE_COLUMNS = "{question tags}"
 
@@ -150,10 +154,10 @@ def candidates(execute: Execute, query: SearchQuery, topic_id: str | None, level
     expression = fast_expression(execute, query)
     if expression is None:
         return []
-    sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? LIMIT {SEARCH_CANDIDATES}"
     found: dict[int, None] = {}
-    for columns in (TITLE_COLUMNS, TEXT_COLUMNS):
+    for table, columns in ((TITLE_FTS_TABLE, TITLE_COLUMNS), (FTS_TABLE, TEXT_COLUMNS)):
         match = with_facets(f"{columns} : ({expression})", topic_id, level)
+        sql = f"SELECT rowid FROM {table} WHERE {table} MATCH ? LIMIT {SEARCH_CANDIDATES}"
         for (num,) in execute(sql, (match,)).fetchall():
             found.setdefault(int(num), None)
     return list(found)

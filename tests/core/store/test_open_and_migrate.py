@@ -274,7 +274,7 @@ def test_a_store_made_by_the_previous_version_is_converted_in_place(tmp_path: Pa
     con = sqlite3.connect(path)
     assert con.execute("PRAGMA user_version").fetchone()[0] == 4
     old_tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master")}
-    assert {"title_search", "question_search_content"} <= old_tables
+    assert {"title_search_content", "question_search_content"} <= old_tables
     con.close()
     s = Store.open(path)
     assert s.schema_version() == store_module.SCHEMA_VERSION == 5
@@ -285,7 +285,7 @@ def test_a_store_made_by_the_previous_version_is_converted_in_place(tmp_path: Pa
     ]
     assert s.notes.is_bookmarked("b2") and s.notes.note("a2") == "Remember: velocity."
     tables = {str(r[0]) for r in s.execute("SELECT name FROM sqlite_master")}
-    assert "title_search" not in tables and "question_search_content" not in tables
+    assert "title_search_content" not in tables and "question_search_content" not in tables
     assert [q.qid for q in s.questions.list()] == ["a1", "a2", "b1", "b2"]  # a3 stays retired
     assert {q.qid for q in s.questions.list(search="grad")} == {"a1", "a2", "b2"}
     assert [q.qid for q in s.questions.list(search="cafe")] == ["a2"]

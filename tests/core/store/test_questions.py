@@ -124,6 +124,10 @@ def test_the_index_holds_exactly_the_live_questions_after_edits_and_retirement(t
     terms = {str(r[0]): int(r[1]) for r in s.execute("SELECT term, doc FROM temp.v")}
     assert "quokka" not in terms and "axolotl" not in terms and "salamander" not in terms
     assert terms["wombat"] == 1 and terms["marsupial"] == 1 and terms["zebrafish"] == 1
+    s.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.t USING fts5vocab(main, title_search, 'row')")
+    titles = {str(r[0]) for r in s.execute("SELECT term FROM temp.t")}
+    assert "quokka" not in titles and "axolotl" not in titles and {"wombat", "zebrafish"} <= titles
+    assert "marsupial" not in titles  # answers are not in the title index
     # The word list that prefixes expand to follows the index.
     assert {str(r[0]) for r in s.execute("SELECT term FROM search_term")} == {
         t for t in terms if not t.startswith(("tp", "lv"))
