@@ -40,10 +40,10 @@ f = F(); w.installEventFilter(f); w.show(); app.exec()
 """
 
 
-def first_question_ms(cmd: list[str], env: dict[str, str]) -> float:
+def first_question_ms(cmd: list[str], env: dict[str, str], marker: str = "loaded") -> float:
     start = time.time()
     out = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300, cwd=REPO).stdout
-    line = next(x for x in out.splitlines() if x.startswith("loaded "))
+    line = next(x for x in out.splitlines() if x.startswith(marker + " "))
     return (float(line.split()[1]) - start) * 1000
 
 
@@ -80,14 +80,19 @@ def main() -> None:
     bare_cmd = [sys.executable, "-c", BARE]
     subprocess.run([*big_cmd, "--smoke-test"], check=True, capture_output=True, env=env, cwd=REPO)  # warm caches
     quit_env = {**env, "MLPREP_EXIT_AFTER_LOADED": "1"}
-    bare, shipped, big = [], [], []
-    for _ in range(args.runs):  # interleaved, so load on the machine hits all three alike
+    shell_env = {**env, "MLPREP_EXIT_AFTER_FIRST_PAINT": "1"}
+    bare, shell, shipped, big = [], [], [], []
+    for _ in range(args.runs):  # interleaved, so load on the machine hits all of them alike
         bare.append(first_question_ms(bare_cmd, quit_env))
+        shell.append(first_question_ms(shipped_cmd, shell_env, marker="first-paint"))
         shipped.append(first_question_ms(shipped_cmd, quit_env))
         big.append(first_question_ms(big_cmd, quit_env))
-    b, s, g = (statistics.median(x) for x in (bare, shipped, big))
+    b, w, s, g = (statistics.median(x) for x in (bare, shell, shipped, big))
     print(
         f"bare PySide6 window painted        : median {b:.0f} ms (min {min(bare):.0f}) over {args.runs} runs  <- baseline"
+    )
+    print(
+        f"MLPrep window painted (empty)      : median {w:.0f} ms (min {min(shell):.0f})  {w / b:.2f}x the bare window"
     )
     print(
         f"MLPrep, shipped bank, 1st question : median {s:.0f} ms (min {min(shipped):.0f})  "
