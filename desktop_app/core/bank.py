@@ -213,7 +213,6 @@ def _check_str_list(
 def parse_file(path: Path) -> tuple[Topic | None, list[Question], list[Problem]]:
     """Parse one topic file. Never raises for bad content: problems are returned instead."""
     spath = str(path)
-    problems: list[Problem] = []
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -226,6 +225,13 @@ def parse_file(path: Path) -> tuple[Topic | None, list[Question], list[Problem]]
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         return None, [], [Problem(spath, f"line {line}", f"not valid UTF-8 (byte {exc.start}); save the file as UTF-8")]
+    return parse_text(text, spath)
+
+
+def parse_text(text: str, spath: str) -> tuple[Topic | None, list[Question], list[Problem]]:
+    """Parse a topic file's text (`spath` names it in problems): what parse_file does once the file is read.
+    The question editor checks what it is about to save with this, so it applies the same rules."""
+    problems: list[Problem] = []
     import tomllib  # here, not at the top: an unchanged bank is never parsed, and start-up skips it
 
     try:
