@@ -26,10 +26,12 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_PROBLEMS, EXIT_STORE = 0, 1, 2
 
 
-def bank_paths(bank: Path | None = None) -> list[Path]:
-    """The question bank to study: the one shipped inside the app, or a folder given with --bank (or
-    $MLPREP_BANK_DIR) in its place, for deck authors and benchmarks."""
-    return [bank] if bank is not None else [resource_path("question_data")]
+def bank_paths(bank: Path | None = None, data_dir: Path | None = None) -> list[Path]:
+    """The questions to study: the bank shipped inside the app (or a folder given with --bank or
+    $MLPREP_BANK_DIR in its place, for deck authors and benchmarks), and the user's decks in the data dir."""
+    shipped = [bank] if bank is not None else [resource_path("question_data")]
+    decks = data_dir / "decks" if data_dir is not None else None
+    return shipped + ([decks] if decks is not None and decks.is_dir() else [])
 
 
 def sync_bank(store: Store, bank: Path | None = None, progress: SyncProgress | None = None) -> SyncReport:
@@ -42,7 +44,7 @@ def sync_bank(store: Store, bank: Path | None = None, progress: SyncProgress | N
     from desktop_app.core.store import StoreError
 
     try:
-        return store.bank.sync(bank_paths(bank), progress=progress)
+        return store.bank.sync(bank_paths(bank, store.path.parent), progress=progress)
     except (peewee.DatabaseError, sqlite3.Error, StoreError) as exc:
         problem = store.damaged or f"{store.path} could not be read ({exc}). It was left as it was."
         raise StoreError(problem) from exc
@@ -112,6 +114,7 @@ def create_window(data_dir: Path, bank: Path | None = None) -> QMainWindow:
     from desktop_app.simulator.keys import KeyStore
 
     window = MainWindow(_settings(data_dir), KeyStore())
+    window.bank = bank
     refusal = _attach(window, store, report.problems, data_dir)
     return refusal if refusal is not None else window
 
@@ -196,6 +199,7 @@ def load_window(
         refuse(str(exc))
         return
     window.build()  # type: ignore[attr-defined]
+    window.bank = bank  # type: ignore[attr-defined]
 
     def work(job: background.Job[SyncReport]) -> SyncReport:
         with store.thread_connection():
@@ -451,6 +455,106 @@ def cmd_rebuild(data_dir: Path, bank: Path | None = None) -> int:
     return EXIT_OK
 
 
+def cmd_import(data_dir: Path, bank: Path | None, paths: list[str], level: str) -> int:
+    """Check and import deck files; exit 1 if any file was refused (the others are still imported)."""
+    from desktop_app.core.decks import import_decks
+
+    store = _cli_store(data_dir, bank)
+    if store is None:
+        return EXIT_STORE
+    try:
+        report = import_decks([Path(p).expanduser() for p in paths], data_dir, store.questions.known_ids(), level)
+        for candidate in report.refused:
+            for problem in candidate.problems:
+                print(problem)
+        synced = sync_bank(store, bank) if report.imported else None
+        for c in report.imported:
+            assert c.topic is not None
+            verb = "Replaced" if c.replaces else "Imported"
+            print(f"{verb} deck '{c.topic.id}' ({c.topic.title}): {len(c.questions)} questions from {c.source}")
+            if c.filled:
+                print(
+                    f"  {len(c.filled)} got a general rubric and follow-ups (the file had none); edit them in the app"
+                )
+        if synced is not None and synced.restored:
+            print(f"{synced.restored} questions came back with their history.")
+        if report.refused:
+            print(
+                f"{len(report.refused)} file(s) not imported: fix the problems above and import again.", file=sys.stderr
+            )
+            return EXIT_PROBLEMS
+        if not report.imported:
+            print("Nothing to import.", file=sys.stderr)
+            return EXIT_PROBLEMS
+    finally:
+        store.close()
+    return EXIT_OK
+
+
+def cmd_decks(data_dir: Path, bank: Path | None, action: list[str]) -> int:
+    """`mlprep decks` lists your decks; `mlprep decks remove ID` removes one (its history is kept)."""
+    from desktop_app.core.decks import DeckError, remove_deck
+
+    if action and (action[0] != "remove" or len(action) != 2):
+        print("usage: mlprep decks [remove ID]", file=sys.stderr)
+        return EXIT_PROBLEMS
+    if action:
+        try:
+            moved = remove_deck(data_dir, action[1])
+        except DeckError as exc:
+            print(f"mlprep: {exc}", file=sys.stderr)
+            return EXIT_PROBLEMS
+    store = _cli_store(data_dir, bank)
+    if store is None:
+        return EXIT_STORE
+    try:
+        if action:
+            print(f"Removed deck '{action[1]}': its questions are retired with their history kept.")
+            print(f"The file is kept at {moved}; import it again to bring them back.")
+            return EXIT_OK
+        decks = [t for t in store.questions.topics() if t.own]
+        if not decks:
+            print("No decks yet. Import one with `mlprep import FILE` (TOML, Markdown or Anki's text export).")
+            return EXIT_OK
+        width = max(len(t.id) for t in decks)
+        for t in decks:
+            print(f"{t.id.ljust(width)}  {t.reviewed:>4} / {t.total:<4} reviewed  {t.title}")
+    finally:
+        store.close()
+    return EXIT_OK
+
+
+def cmd_export(data_dir: Path, bank: Path | None, target: str, topics: list[str], fmt: str | None) -> int:
+    from desktop_app.core.export import ALL, FORMATS, ExportError, export
+
+    out = Path(target).expanduser()
+    fmt = fmt or (out.suffix.lower().lstrip(".") if out.suffix.lower().lstrip(".") in FORMATS else None)
+    if fmt is None:
+        print(
+            f"mlprep: say the format with --format ({', '.join(FORMATS)}) or give the file that suffix", file=sys.stderr
+        )
+        return EXIT_PROBLEMS
+    store = _cli_store(data_dir, bank)
+    if store is None:
+        return EXIT_STORE
+    try:
+        written = 0
+        scopes = topics or [ALL]
+        for scope in scopes:
+            try:
+                report = export(store, scope, fmt, out if len(scopes) == 1 else out / scope)
+            except ExportError as exc:
+                print(f"mlprep: {exc}", file=sys.stderr)
+                return EXIT_PROBLEMS
+            written += report.questions
+            for path in report.files:
+                print(path)
+        print(f"Exported {written} questions.", file=sys.stderr)
+    finally:
+        store.close()
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     # --data-dir is accepted before or after the subcommand; SUPPRESS keeps one from erasing the other.
     common = argparse.ArgumentParser(add_help=False)
@@ -481,6 +585,21 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("paths", nargs="+", metavar="PATH")
     sub.add_parser("stats", parents=[common], help="print progress, score counts and readiness per topic")
     sub.add_parser("rebuild-schedule", parents=[common], help="recompute spaced-repetition state from the review log")
+    imp = sub.add_parser(
+        "import",
+        parents=[common],
+        help="check deck files (TOML, Markdown, Anki text export) and add them as your decks",
+    )
+    imp.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
+    imp.add_argument("--level", default="intermediate", help="level of imported Anki notes (default: intermediate)")
+    decks = sub.add_parser("decks", parents=[common], help="list your decks; `decks remove ID` removes one")
+    decks.add_argument("action", nargs="*", metavar="remove ID")
+    exp = sub.add_parser("export", parents=[common], help="export questions as TOML, Markdown or an Anki package")
+    exp.add_argument("target", metavar="OUT", help="a file (one topic, or .apkg) or a folder (several topics)")
+    exp.add_argument(
+        "--topic", action="append", default=[], metavar="ID", help="a topic or deck (repeatable; default: all)"
+    )
+    exp.add_argument("--format", choices=("toml", "md", "apkg"), help="default: from OUT's suffix")
     return parser
 
 
@@ -520,6 +639,12 @@ def _dispatch(args: argparse.Namespace, data_dir: Path, bank: Path | None) -> in
             return cmd_stats(data_dir, bank)
         if args.command == "rebuild-schedule":
             return cmd_rebuild(data_dir, bank)
+        if args.command == "import":
+            return cmd_import(data_dir, bank, args.paths, args.level)
+        if args.command == "decks":
+            return cmd_decks(data_dir, bank, args.action)
+        if args.command == "export":
+            return cmd_export(data_dir, bank, args.target, args.topic, args.format)
         if args.smoke_test:
             return smoke_test(data_dir, bank)
     except (StoreError, peewee.DatabaseError, sqlite3.Error) as exc:

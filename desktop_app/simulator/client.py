@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from desktop_app.core.redact import redact
+from desktop_app.simulator import generate
+from desktop_app.simulator.generate import GenerateRequest, JobProposal, ProposalError, parse_proposal
 from desktop_app.simulator.grading import GRADE_TOOL, TOOL_NAME, Grade, GradeError, parse_grade
 from desktop_app.simulator.prompts import estimate_cost, prompt
 
@@ -100,8 +102,9 @@ class CancelToken:
 
 @dataclass
 class Reply:
-    text: str = ""  # the interviewer's words (ask) or the feedback so far (grade)
+    text: str = ""  # the interviewer's words (ask), the feedback so far (grade), progress (generate)
     grade: Grade | None = None
+    proposal: JobProposal | None = None
     stopped: bool = False
     usage: dict[str, int] = field(default_factory=dict)
     cost_usd: float = 0.0
@@ -121,6 +124,53 @@ class GradeRequest:
     answer: str
     round: int
     max_rounds: int
+
+
+@dataclass(frozen=True)
+class ToolReader:
+    """How a request that ends in a tool call is read: which tool, what to show while its input streams,
+    and how the finished input becomes part of the reply (raising ValueError when it is not usable)."""
+
+    name: str
+    live: Callable[[object], str | None]
+    finish: Callable[[Reply, object], None]
+    unusable: str  # the message when finish fails, with {exc}
+
+
+def _grade_live(snapshot: object) -> str | None:
+    feedback = snapshot.get("feedback") if isinstance(snapshot, dict) else None
+    return feedback if isinstance(feedback, str) else None
+
+
+def _finish_grade(reply: Reply, data: object) -> None:
+    reply.grade = parse_grade(data)
+    reply.text = reply.grade.feedback
+
+
+GRADE_READER = ToolReader(
+    TOOL_NAME,
+    _grade_live,
+    _finish_grade,
+    "The interviewer's grade could not be read ({exc}). Nothing was recorded; press Retry to grade again.",
+)
+
+
+def _proposal_reader(topic_ids: list[str]) -> ToolReader:
+    def live(snapshot: object) -> str | None:
+        questions = snapshot.get("questions") if isinstance(snapshot, dict) else None
+        count = len(questions) if isinstance(questions, list) else 0
+        return f"Writing questions for this job… {count} drafted" if count else "Reading the job description…"
+
+    def finish(reply: Reply, data: object) -> None:
+        reply.proposal = parse_proposal(data, topic_ids)
+        reply.text = f"{len(reply.proposal.questions)} questions proposed"
+
+    return ToolReader(
+        generate.TOOL_NAME,
+        live,
+        finish,
+        "Claude's proposals could not be read ({exc}). Nothing was saved; press Retry to ask again.",
+    )
 
 
 def _system(context: QuestionContext) -> list[dict[str, Any]]:
@@ -176,7 +226,6 @@ class InterviewerClient:
             dict(model=self.model, max_tokens=ASK_MAX_TOKENS, system=_system(context), messages=messages),
             on_text,
             cancel,
-            want_grade=False,
         )
 
     def grade(
@@ -205,11 +254,33 @@ class InterviewerClient:
             ),
             on_text,
             cancel,
-            want_grade=True,
+            tool=GRADE_READER,
+        )
+
+    def generate(self, request: GenerateRequest, on_text: Callable[[str], None], cancel: CancelToken) -> Reply:
+        """Questions proposed for a job description; the reply's `proposal`, checked against the schema."""
+        topic_ids = [t[0] for t in request.bank.topics]
+        schema = generate.tool(topic_ids)
+        return self._stream(
+            dict(
+                model=self.model,
+                max_tokens=generate.GENERATE_MAX_TOKENS,
+                system=[{"type": "text", "text": prompt("question_writer_system")}],
+                messages=[{"role": "user", "content": generate.request_content(request)}],
+                tools=[schema],
+                tool_choice={"type": "tool", "name": generate.TOOL_NAME},
+            ),
+            on_text,
+            cancel,
+            tool=_proposal_reader(topic_ids),
         )
 
     def _stream(
-        self, params: dict[str, Any], on_text: Callable[[str], None], cancel: CancelToken, want_grade: bool
+        self,
+        params: dict[str, Any],
+        on_text: Callable[[str], None],
+        cancel: CancelToken,
+        tool: ToolReader | None = None,
     ) -> Reply:
         """Run the request on a pump thread and consume its events here, so Stop works at every moment:
         before the server has sent a byte (when there is no response to close yet) the pump is abandoned,
@@ -263,14 +334,13 @@ class InterviewerClient:
                 arrived = True
                 if cancel.cancelled:
                     continue
-                if event.type == "text" and not want_grade:
+                if event.type == "text" and tool is None:
                     reply.text = event.snapshot
                     on_text(reply.text)
-                elif event.type == "input_json" and want_grade:
-                    snapshot = event.snapshot
-                    feedback = snapshot.get("feedback") if isinstance(snapshot, dict) else None
-                    if isinstance(feedback, str) and feedback != reply.text:
-                        reply.text = feedback
+                elif event.type == "input_json" and tool is not None:
+                    shown = tool.live(event.snapshot)
+                    if shown is not None and shown != reply.text:
+                        reply.text = shown
                         on_text(reply.text)
                 elif event.type == "message_stop":
                     completed = True
@@ -290,18 +360,13 @@ class InterviewerClient:
                 reply.text,
                 secrets=self._secrets,
             )
-        if want_grade:
-            grade_input = _tool_input(message)
+        if tool is not None:
             try:
-                reply.grade = parse_grade(grade_input)
-            except GradeError as exc:
+                tool.finish(reply, _tool_input(message, tool.name))
+            except (GradeError, ProposalError) as exc:
                 raise InterviewError(
-                    "bad_grade",
-                    f"The interviewer's grade could not be read ({exc}). Nothing was recorded; press Retry to grade again.",
-                    reply.text,
-                    secrets=self._secrets,
+                    "bad_grade", tool.unusable.format(exc=exc), reply.text, secrets=self._secrets
                 ) from exc
-            reply.text = reply.grade.feedback
         return reply
 
     def _abandon(self) -> None:
@@ -415,8 +480,8 @@ def _usage(usage: Any) -> dict[str, int]:
     return out
 
 
-def _tool_input(message: Any) -> object:
+def _tool_input(message: Any, name: str) -> object:
     for block in getattr(message, "content", []) or []:
-        if getattr(block, "type", None) == "tool_use" and getattr(block, "name", None) == TOOL_NAME:
+        if getattr(block, "type", None) == "tool_use" and getattr(block, "name", None) == name:
             return block.input
     return None

@@ -18,6 +18,7 @@ from desktop_app.simulator.client import (
     InterviewError,
     QuestionContext,
 )
+from desktop_app.simulator.generate import GenerateRequest
 from desktop_app.simulator.keys import KeyStore
 from desktop_app.simulator.vocab import RequestKind
 
@@ -36,6 +37,7 @@ class Request:
     model: str = DEFAULT_MODEL
     context: QuestionContext | None = None
     grade: GradeRequest | None = None
+    generate: GenerateRequest | None = None
     cancel: CancelToken = field(default_factory=CancelToken)
     id: int = field(default_factory=lambda: next(_ids))
 
@@ -75,6 +77,9 @@ class Runner:
         client = self._client_for(request.model)
         if request.kind == RequestKind.MODELS:
             return client.list_models()
+        if request.kind == RequestKind.GENERATE:
+            assert request.generate is not None
+            return client.generate(request.generate, on_text, request.cancel)
         assert request.context is not None
         if request.kind == RequestKind.ASK:
             return client.ask(request.context, on_text, request.cancel)

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
 from desktop_app.core.bank import Question
-from desktop_app.core.store import MockSessionRecord, MockTurnRecord, Store, WriteError
+from desktop_app.core.store import MockSessionRecord, MockTurnRecord, QuestionSummary, Store, WriteError
 from desktop_app.core.vocab import SCORE_NAMES, SKIPPED
 from desktop_app.simulator.client import GradeRequest
 from desktop_app.simulator.grading import Grade, grade_markdown
@@ -32,22 +32,52 @@ class MockConfig:
     model: str = ""
     follow_up_rounds: int = 1
     offline: bool = False
+    topic_weights: dict[str, float] = field(default_factory=dict)  # for a job: share of questions per topic
+
+
+def allocate(count: int, weights: dict[str, float]) -> dict[str, int]:
+    """`count` questions shared out by weight (largest remainders), so a job's interview mirrors the job."""
+    total = sum(w for w in weights.values() if w > 0)
+    if total <= 0:
+        return {}
+    exact = {k: count * w / total for k, w in weights.items() if w > 0}
+    shares = {k: int(v) for k, v in exact.items()}
+    for k in sorted(exact, key=lambda k: exact[k] - shares[k], reverse=True)[: count - sum(shares.values())]:
+        shares[k] += 1
+    return {k: n for k, n in shares.items() if n}
 
 
 def pick_questions(store: Store, config: MockConfig, rng: random.Random) -> list[Question]:
-    """Weighted draw without replacement, favouring unreviewed questions and those last scored Weak."""
-    pool = []
-    topics: list[str | None] = list(config.topics) or [None]
-    for topic in topics:
-        pool.extend(store.questions.list(topic_id=topic, level=config.level))
+    """Weighted draw without replacement, favouring unreviewed questions and those last scored Weak. For a
+    job, each topic gives its share of the questions; a topic with too few leaves the rest to the others."""
+    chosen: list[str] = []
+    if config.topic_weights:
+        shares = allocate(config.count, config.topic_weights)
+        pools = {t: store.questions.list(topic_id=t, level=config.level) for t in shares}
+        for topic, n in shares.items():
+            chosen.extend(_draw(pools[topic], n, rng))
+        taken = set(chosen)
+        rest = [item for t in pools for item in pools[t] if item.qid not in taken]
+        chosen.extend(_draw(rest, config.count - len(chosen), rng))
+    else:
+        pool = []
+        every: list[str | None] = [None]
+        for topic_or_all in list(config.topics) or every:
+            pool.extend(store.questions.list(topic_id=topic_or_all, level=config.level))
+        chosen = _draw(pool, config.count, rng)
+    questions = [store.questions.get(qid) for qid in chosen]
+    return [q for q in questions if q is not None]
+
+
+def _draw(pool: list[QuestionSummary], n: int, rng: random.Random) -> list[str]:
+    pool = list(pool)
     weights = [DRAW_WEIGHTS.get(item.last_score, 1.0) for item in pool]
     chosen: list[str] = []
-    while pool and len(chosen) < config.count:
+    while pool and len(chosen) < n:
         i = rng.choices(range(len(pool)), weights=weights)[0]
         chosen.append(pool.pop(i).qid)
         weights.pop(i)
-    questions = [store.questions.get(qid) for qid in chosen]
-    return [q for q in questions if q is not None]
+    return chosen
 
 
 @dataclass

@@ -23,6 +23,7 @@ CAN_SKIP = (MockState.ANSWERING, MockState.FAULT, MockState.SELF_SCORING)
 class RequestKind(StrEnum):
     ASK = "ask"  # the interviewer asks the current question in its own words
     GRADE = "grade"  # the interviewer grades an answer and proposes a follow-up
+    GENERATE = "generate"  # questions proposed for a job description
     MODELS = "models"  # the models the key can use
     PROBE = "probe"  # import the SDK and build a client, no network (the bundle's smoke test)
 

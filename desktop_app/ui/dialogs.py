@@ -62,3 +62,23 @@ class ProblemsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.resize(720, 360)
+
+
+class TextDialog(QDialog):
+    """A report in plain text (what an import did, every problem of a refused file), to read and copy."""
+
+    def __init__(self, title: str, text: str, parent: QWidget | None = None, name: str = "textDialog"):
+        super().__init__(parent)
+        self.setObjectName(name)
+        closes_with_keys(self)
+        self.setWindowTitle(title)
+        layout = QVBoxLayout(self)
+        self.text = SafeTextBrowser()
+        self.text.setObjectName(f"{name}Text")
+        self.text.setAccessibleName(title)
+        self.text.setPlainText(text)
+        layout.addWidget(self.text)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(760, 420)

@@ -14,11 +14,14 @@ from PySide6.QtCore import QByteArray, QSettings, Signal
 from PySide6.QtWidgets import QMainWindow
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from PySide6.QtGui import QCloseEvent
 
     from desktop_app.core.bank import Problem
     from desktop_app.core.store import Store
     from desktop_app.simulator.keys import KeyStore
+    from desktop_app.ui.decks import DeckActions
     from desktop_app.ui.dialogs import HelpSheet
     from desktop_app.ui.mock_launcher import MockLauncher
     from desktop_app.ui.study import StudyController
@@ -40,6 +43,8 @@ class MainWindow(QMainWindow):
         self.store: Store | None = None
         self.study: StudyController | None = None
         self.mocks: MockLauncher | None = None
+        self.decks: DeckActions | None = None
+        self.bank: Path | None = None  # a bank studied in place of the shipped one (--bank)
         self.view: ViewPrefs | None = None
         self.settings = settings
         self.bank_problems: list[Problem] = []
@@ -57,7 +62,7 @@ class MainWindow(QMainWindow):
 
     def owner(self, name: str) -> object | None:
         """The object that carries a shortcut's action (see shortcuts.OWNERS); None until it exists."""
-        return {"window": self, "view": self.view, "study": self.study, "mocks": self.mocks}[name]
+        return {"window": self, "view": self.view, "study": self.study, "mocks": self.mocks, "decks": self.decks}[name]
 
     def build(self) -> None:
         if self.built:
@@ -128,6 +133,9 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage,
         )
         self.mocks.finished.connect(study.after_schedule_change)
+        from desktop_app.ui.decks import DeckActions
+
+        self.decks = DeckActions(store, self, study, self._key_store, self.bank, self.statusBar().showMessage)
         study.readFailed.connect(self._read_failed)
         study.start()
         # The integrity check runs on a worker thread (writes wait for it); a damaged store is refused.
@@ -135,6 +143,13 @@ class MainWindow(QMainWindow):
         self._checkpoints = QTimer(self, interval=CHECKPOINT_INTERVAL_MS)
         self._checkpoints.timeout.connect(lambda: background.run(self, lambda _job: store.checkpoint(), key="wal"))
         self._checkpoints.start()
+
+    def _key_store(self) -> KeyStore:
+        if self.keys is None:
+            from desktop_app.simulator.keys import KeyStore
+
+            self.keys = KeyStore()
+        return self.keys
 
     def sync_progress(self, done: int | None, total: int = 1000) -> None:
         """The first sync of a large bank takes seconds (it runs on a worker thread): a bar in the status

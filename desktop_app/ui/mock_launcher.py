@@ -53,8 +53,15 @@ class MockLauncher(QObject):
         from desktop_app.ui.mock_setup import MockSetupDialog
 
         host = WorkerHost(self._keys())
+        from desktop_app.core.decks import list_jobs
+
         dialog = MockSetupDialog(
-            self.store.questions.topics(), self._keys(), host, self._current_topic(), parent=self.window
+            self.store.questions.topics(),
+            self._keys(),
+            host,
+            self._current_topic(),
+            parent=self.window,
+            jobs=list_jobs(self.store.path.parent),
         )
         dialog_accepted = False
 

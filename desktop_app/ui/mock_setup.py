@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -31,6 +32,7 @@ from desktop_app.ui import background
 from desktop_app.ui.dialogs import closes_with_keys
 
 if TYPE_CHECKING:
+    from desktop_app.core.decks import JobInfo
     from desktop_app.core.store import TopicInfo
     from desktop_app.simulator.keys import KeyStore
     from desktop_app.simulator.requests import Request
@@ -45,6 +47,7 @@ class MockSetupDialog(QDialog):
         host: WorkerHost | None = None,
         preselect: str = "",
         parent: QWidget | None = None,
+        jobs: Sequence[JobInfo] = (),
     ):
         super().__init__(parent)
         self.setObjectName("mockSetupDialog")
@@ -65,6 +68,16 @@ class MockSetupDialog(QDialog):
             item.setCheckState(Qt.CheckState.Checked if t.id == preselect else Qt.CheckState.Unchecked)
             self.topic_list.addItem(item)
         form.addRow("Topics (none ticked: all)", self.topic_list)
+        self.job = QComboBox()
+        self.job.setObjectName("mockJob")
+        self.job.setAccessibleName("For a job")
+        self.job.addItem("No: the topics above", "")
+        self._jobs = {j.deck_id: j for j in jobs}
+        for j in jobs:
+            self.job.addItem(j.title, j.deck_id)
+        self.job.currentIndexChanged.connect(lambda _i: self.topic_list.setEnabled(not self.job.currentData()))
+        if jobs:
+            form.addRow("For a job", self.job)
         self.level = QComboBox()
         self.level.setObjectName("mockLevel")
         self.level.addItem("Any level", "")
@@ -162,8 +175,10 @@ class MockSetupDialog(QDialog):
             if self.topic_list.item(i).checkState() == Qt.CheckState.Checked
         ]
         minutes = self.time_limit.value()
+        job = self._jobs.get(str(self.job.currentData() or ""))
         return MockConfig(
-            topics=topics,
+            topics=[] if job else topics,
+            topic_weights=dict(job.weights) if job else {},
             level=self.level.currentData() or None,
             count=self.count.value(),
             time_limit_s=minutes * 60 if minutes else None,

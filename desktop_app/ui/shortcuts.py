@@ -22,6 +22,7 @@ OWNERS = {
     "study": "desktop_app.ui.study.StudyController",
     "view": "desktop_app.ui.view_prefs.ViewPrefs",
     "mocks": "desktop_app.ui.mock_launcher.MockLauncher",
+    "decks": "desktop_app.ui.decks.DeckActions",
     "window": "desktop_app.ui.main_window.MainWindow",
 }
 
@@ -53,6 +54,12 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("mocks", "open_mock_setup", ("Ctrl+M",), "Start a mock interview", "Interview"),
     Shortcut("mocks", "show_mock_history", ("Ctrl+H",), "Mock interview history", "Interview"),
     Shortcut("mocks", "edit_api_key", ("Ctrl+K",), "Anthropic API key", "Interview"),
+    Shortcut("decks", "new_question", ("Ctrl+N",), "New question in one of your decks", "Decks"),
+    Shortcut("decks", "edit_question", ("E",), "Edit this question (yours), or copy it into a deck of yours", "Decks"),
+    Shortcut("decks", "import_decks", ("Ctrl+I",), "Import decks: TOML, Markdown or Anki's text export", "Decks"),
+    Shortcut("decks", "generate_questions", ("Ctrl+J",), "Questions for a job description (Claude)", "Decks"),
+    Shortcut("decks", "export_questions", ("Ctrl+E",), "Export questions: TOML, Markdown or Anki (.apkg)", "Decks"),
+    Shortcut("decks", "remove_deck", ("Ctrl+Shift+Backspace",), "Remove one of your decks (history kept)", "Decks"),
     Shortcut("window", "open_dashboard", ("D",), "Readiness dashboard", "App"),
     Shortcut(
         "window", "open_study_settings", ("Ctrl+,",), "Study settings: retention, new per day, interview date", "App"

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
 ALL_TOPICS = ""  # item data of the "All questions" entry
 DUE = "@due"  # item data of the "Due" entry: the spaced-repetition queue across topics
+OWN_ROLE = Qt.ItemDataRole.UserRole + 2  # whether the entry is one of the user's decks
 
 
 class TopicSidebar(QListWidget):
@@ -45,14 +46,15 @@ class TopicSidebar(QListWidget):
             self.addItem(due)
             self._add("All questions", ALL_TOPICS, reviewed, total, "Every topic")
             for t in topics:
-                self._add(t.title, t.id, t.reviewed, t.total, t.description)
+                self._add(t.title, t.id, t.reviewed, t.total, t.description, own=t.own)
             row = next((i for i in range(self.count()) if self.item(i).data(Qt.ItemDataRole.UserRole) == keep), 1)
             self.setCurrentRow(row)
         finally:
             self._updating = False
 
-    def _add(self, title: str, topic_id: str, reviewed: int, total: int, tip: str) -> None:
-        item = QListWidgetItem(_label(title, reviewed, total))
+    def _add(self, title: str, topic_id: str, reviewed: int, total: int, tip: str, own: bool = False) -> None:
+        item = QListWidgetItem(_label(title, reviewed, total, own))
+        item.setData(OWN_ROLE, own)
         item.setData(Qt.ItemDataRole.UserRole, topic_id)
         item.setData(Qt.ItemDataRole.UserRole + 1, title)
         item.setToolTip(plain_tooltip(tip))  # a deck's description is text, never markup
@@ -68,7 +70,7 @@ class TopicSidebar(QListWidget):
             if topic_id == DUE:
                 continue
             r, t = (reviewed, total) if topic_id == ALL_TOPICS else counts.get(topic_id, (0, 0))
-            item.setText(_label(item.data(Qt.ItemDataRole.UserRole + 1), r, t))
+            item.setText(_label(item.data(Qt.ItemDataRole.UserRole + 1), r, t, bool(item.data(OWN_ROLE))))
 
     def set_due(self, due: int, new: int) -> None:
         item = self.item(0)
@@ -96,5 +98,5 @@ def plain_tooltip(text: str) -> str:
     return f"<p>{html.escape(text)}</p>" if text else ""
 
 
-def _label(title: str, reviewed: int, total: int) -> str:
-    return f"{title}\n{reviewed} / {total} reviewed"
+def _label(title: str, reviewed: int, total: int, own: bool = False) -> str:
+    return f"{title}\n{reviewed} / {total} reviewed{'  ·  your deck' if own else ''}"

@@ -485,6 +485,12 @@ class StudyController(QObject):
         if self.w.sidebar.current_topic() == DUE or self.w.status_filter.currentData() == "due":
             self.refresh_list()
 
+    def after_bank_change(self, keep_qid: str | None = None) -> None:
+        """A deck was imported, written or removed and the store synced: topics, counts and the list anew,
+        showing `keep_qid` (a question just written) where it is in the list."""
+        self.refresh_topics()
+        self.refresh_list(keep_qid)
+
     def after_schedule_change(self) -> None:
         """Scores from elsewhere (a mock interview) or new settings: counts, list and panel from the store."""
         self.refresh_topics()

@@ -200,7 +200,7 @@ class FakeAnthropic:
                     time.sleep(script.delay or 30.0)
                     return
                 if script.kind == "tool" or (script.kind == "cut" and script.tool_input is not None):
-                    block = {"type": "tool_use", "id": "toolu_fake", "name": "record_grade", "input": {}}
+                    block = {"type": "tool_use", "id": "toolu_fake", "name": _tool_name(body), "input": {}}
                     payload = (
                         script.raw_tool_json if script.raw_tool_json is not None else json.dumps(script.tool_input)
                     )
@@ -245,9 +245,15 @@ class FakeAnthropic:
         return Handler
 
 
+def _tool_name(body: dict[str, Any]) -> str:
+    """The tool the request forces (tool_choice), as the API would call it."""
+    choice = body.get("tool_choice") or {}
+    return str(choice.get("name", "record_grade")) if isinstance(choice, dict) else "record_grade"
+
+
 def _message(body: dict[str, Any], script: Script) -> dict[str, Any]:
     if script.kind == "tool":
-        content = [{"type": "tool_use", "id": "toolu_fake", "name": "record_grade", "input": script.tool_input}]
+        content = [{"type": "tool_use", "id": "toolu_fake", "name": _tool_name(body), "input": script.tool_input}]
     else:
         content = [{"type": "text", "text": script.text}]
     return {

@@ -231,3 +231,80 @@ def test_a_reply_cut_by_the_token_limit_is_reported_as_such_and_kept(
             client().ask(CONTEXT, lambda _t: None, CancelToken())
     assert err.value.kind == "truncated" and "length limit" in err.value.message
     assert err.value.partial == ("Fine so far" if want_grade else "What is the trade-off, and tell")
+
+
+GOOD_PROPOSAL = {
+    "job_title": "ML engineer, search ranking",
+    "focus_topics": [
+        {"topic_id": "recsys", "weight": 3},
+        {"topic_id": "evaluation", "weight": 1},
+        {"topic_id": "not-a-topic", "weight": 5},
+    ],
+    "questions": [
+        {
+            "question": "How would you evaluate a learning-to-rank model offline before an A/B test?",
+            "level": "intermediate",
+            "answer": "Use held-out query logs and rank metrics such as NDCG@k and MRR ...",
+            "follow_ups": [
+                "Why not accuracy?",
+                "How do position biases distort the logs?",
+                "What if labels are clicks?",
+            ],
+            "rubric": {
+                "strong": ["Names NDCG or MRR at a cutoff", "Explains position bias in logged data"],
+                "ok": "Names a rank metric but not the bias in logs.",
+                "weak": "Uses accuracy or AUC over items without the query structure.",
+            },
+            "tags": ["ranking", "evaluation"],
+            "gap": "The job ranks search results; the bank has no ranking evaluation question.",
+        }
+    ],
+}
+
+
+def test_generate_is_a_forced_tool_call_read_into_proposals(
+    client: Callable[[], InterviewerClient], fake: FakeAnthropic
+) -> None:
+    from desktop_app.simulator.generate import BankMap, GenerateRequest
+
+    fake.push(Script("tool", tool_input=GOOD_PROPOSAL))
+    seen: list[str] = []
+    bank = BankMap(
+        (("recsys", "Recommender Systems", ("What is collaborative filtering?",)), ("evaluation", "Evaluation", ()))
+    )
+    reply = client().generate(
+        GenerateRequest("We rank search results for 50M users.", bank, count=5), seen.append, CancelToken()
+    )
+    proposal = reply.proposal
+    assert proposal is not None and proposal.job_title == "ML engineer, search ranking"
+    assert proposal.focus == {"recsys": 0.75, "evaluation": 0.25}, "unknown topics dropped, weights scaled to 1"
+    assert len(proposal.questions) == 1 and proposal.questions[0].strong[1] == "Explains position bias in logged data"
+    assert seen and seen[-1].startswith("Writing questions")  # progress streamed from the partial JSON
+    request = fake.requests[-1]
+    assert request["tool_choice"] == {"type": "tool", "name": "propose_questions"}
+    content = request["messages"][0]["content"]
+    assert "50M users" in content and "What is collaborative filtering?" in content and "topic id: recsys" in content
+    enum = request["tools"][0]["input_schema"]["properties"]["focus_topics"]["items"]["properties"]["topic_id"]["enum"]
+    assert enum == ["recsys", "evaluation"]
+
+
+@pytest.mark.parametrize(
+    ("broken", "words"),
+    [
+        ({**GOOD_PROPOSAL, "questions": "none"}, "questions is not a list"),
+        ({**GOOD_PROPOSAL, "questions": [{**GOOD_PROPOSAL["questions"][0], "level": "expert"}]}, "level is 'expert'"),  # type: ignore[dict-item]
+        (
+            {**GOOD_PROPOSAL, "questions": [{**GOOD_PROPOSAL["questions"][0], "follow_ups": []}]},
+            "follow_ups has 0 items",
+        ),  # type: ignore[dict-item]
+    ],
+)
+def test_an_unusable_proposal_is_reported_never_guessed(
+    client: Callable[[], InterviewerClient], fake: FakeAnthropic, broken: dict[str, object], words: str
+) -> None:
+    from desktop_app.simulator.generate import BankMap, GenerateRequest
+
+    fake.push(Script("tool", tool_input=broken))
+    with pytest.raises(InterviewError) as err:
+        client().generate(GenerateRequest("A job.", BankMap((("recsys", "R", ()),))), lambda _t: None, CancelToken())
+    assert words in err.value.message and "Nothing was saved" in err.value.message

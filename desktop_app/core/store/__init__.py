@@ -77,7 +77,7 @@ class Store:
         self.sched = Scheduling(self._db, self._gate)
         self.reviews = ReviewLog(self._db, self._gate, self.sched)
         self.bank = BankSync(self._db, self._gate, after_retag=self.sched.retag)
-        self.questions = Questions(self._db)
+        self.questions = Questions(self._db, (path.parent / "decks").resolve())
         self.notes = Notes(self._db, self._gate)
         self.mocks = MockLog(self._db, self._gate)
         self.stats = Stats(self._db)

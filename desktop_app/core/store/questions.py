@@ -5,21 +5,23 @@ from __future__ import annotations
 import builtins
 import json
 from collections.abc import Sequence
+from pathlib import Path
 
 from peewee import SqliteDatabase
 
-from desktop_app.core.bank import Question, Rubric
+from desktop_app.core.bank import Question, Rubric, Topic
 from desktop_app.core.store import listing
 from desktop_app.core.store.bankindex import unpack_text
 from desktop_app.core.store.listing import ListQuery
 from desktop_app.core.store.models import TopicRow
-from desktop_app.core.store.records import QuestionSummary, TopicInfo
+from desktop_app.core.store.records import KnownIds, QuestionSummary, TopicInfo
 from desktop_app.core.store.sql import RETIRED_QIDS
 
 
 class Questions:
-    def __init__(self, db: SqliteDatabase):
+    def __init__(self, db: SqliteDatabase, decks_dir: Path):
         self._db = db
+        self._decks = decks_dir
 
     def topics(self) -> list[TopicInfo]:
         """Live topics in sidebar order, with their question counts (stored at sync) and how many of their
@@ -31,14 +33,35 @@ class Questions:
         )
         rows = self._db.execute_sql(
             """
-            SELECT t.id, t.title, t.description, COALESCE(SUM(c.questions), 0)
+            SELECT t.id, t.title, t.description, COALESCE(SUM(c.questions), 0), t.source
             FROM topic_row t LEFT JOIN topic_count c ON c.topic_id = t.id
             WHERE t.retired = 0
             GROUP BY t.id
             ORDER BY t."order", lower(t.title), t.id
             """
         ).fetchall()
-        return [TopicInfo(r[0], r[1], r[2], int(r[3]), int(reviewed.get(r[0], 0))) for r in rows]
+        return [
+            TopicInfo(r[0], r[1], r[2], int(r[3]), int(reviewed.get(r[0], 0)), self._is_deck(str(r[4]))) for r in rows
+        ]
+
+    def topic(self, topic_id: str) -> Topic | None:
+        """A live topic as the bank describes it (for exports and the editor)."""
+        row = self._db.execute_sql(
+            'SELECT id, title, description, "order", source FROM topic_row WHERE id = ? AND retired = 0', (topic_id,)
+        ).fetchone()
+        return Topic(str(row[0]), str(row[1]), str(row[2]), int(row[3]), str(row[4])) if row else None
+
+    def _is_deck(self, source: str) -> bool:
+        return bool(source) and Path(source).resolve().parent == self._decks
+
+    def known_ids(self) -> KnownIds:
+        """Every question id the store has held, with its topic, and the topics that are not user decks:
+        what a deck being imported or edited must not collide with."""
+        topics = {str(tid): str(src) for tid, src in self._db.execute_sql("SELECT id, source FROM topic_row")}
+        return KnownIds(
+            question_topics={str(q): str(t) for q, t in self._db.execute_sql("SELECT qid, topic_id FROM question_row")},
+            bank_topics={tid for tid, src in topics.items() if not self._is_deck(src)},
+        )
 
     def progress_counts(self) -> tuple[int, int]:
         """(reviewed, total) over the live bank."""

@@ -26,6 +26,16 @@ class TopicInfo:
     description: str
     total: int
     reviewed: int
+    own: bool = False  # one of the user's decks, not the shipped bank
+
+
+@dataclass(frozen=True)
+class KnownIds:
+    """What the store holds: every question id with its topic (retired ones too: an id that belonged to a
+    removed deck still carries that deck's history), and the topics that are not user decks."""
+
+    question_topics: dict[str, str]
+    bank_topics: set[str]
 
 
 class QuestionSummary(NamedTuple):
