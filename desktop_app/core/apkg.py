@@ -99,7 +99,7 @@ def export_apkg(decks: Sequence[tuple[Topic, Sequence[Question]]], path: Path) -
     anki_decks = []
     count = 0
     for topic, questions in decks:
-        deck = genanki.Deck(stable_id("mlprep", "deck", topic.id), deck_name(topic))
+        deck = genanki.Deck(stable_id("mlprep", "deck", topic.id), deck_name(topic), html.escape(topic.description))
         for q in questions:
             deck.add_note(
                 genanki.Note(

@@ -17,7 +17,6 @@ from desktop_app.core import bank, deckfile
 from desktop_app.core.bank import Problem, Question, Rubric, Topic
 
 DEFAULT_LEVEL = "intermediate"
-SECTIONS = ("answer", "follow-ups", "rubric", "solution", "tests")
 _SECTION_NAMES = {
     "answer": "answer",
     "expected answer": "answer",

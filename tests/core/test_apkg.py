@@ -18,7 +18,7 @@ from desktop_app.core import apkg, bank
 from desktop_app.core.bank import Question, Rubric, Topic
 from tests.conftest import REPO, SHIPPED_BANK
 
-ALGEBRA = Topic("linear-algebra", "Linear Algebra", order=1)
+ALGEBRA = Topic("linear-algebra", "Linear Algebra", "Vectors <and> matrices", order=1)
 STATS = Topic("stats", "Statistics :: Basics", order=2)
 CODE = Topic("code", "Code & <HTML>", order=3)
 
@@ -80,6 +80,8 @@ def test_anki_opens_the_export_with_every_note_field_tag_and_deck(tmp_path: Path
         assert col.note_count() == 4
         names = {d.name for d in col.decks.all_names_and_ids()}
         assert {"MLPrep::Linear Algebra", "MLPrep::Statistics : Basics", "MLPrep::Code & <HTML>"} <= names
+        algebra = col.decks.by_name("MLPrep::Linear Algebra")
+        assert algebra is not None and algebra["desc"] == "Vectors &lt;and&gt; matrices"
         notes = notes_by_id(col)
         fields, tags = notes["eigenvector"]
         assert fields[0] == "<p>What is eigenvector?</p>"
