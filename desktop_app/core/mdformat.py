@@ -151,6 +151,7 @@ class _Block:
     body: list[int] = field(default_factory=list)  # indices of the lines under the heading
     settings: dict[str, tuple[str, int]] = field(default_factory=dict)
     sections: dict[str, tuple[int, list[str]]] = field(default_factory=dict)
+    broken: bool = False  # its layout had a problem: it is left out rather than imported half-read
 
     @property
     def where(self) -> str:
@@ -275,6 +276,11 @@ class _Reader:
         return found, used
 
     def _read_block(self, block: _Block) -> None:
+        reported = len(self.problems)
+        self._read_sections(block)
+        block.broken = len(self.problems) > reported
+
+    def _read_sections(self, block: _Block) -> None:
         block.settings, used = self._settings(block.body, QUESTION_KEYS, block.where)
         current: str | None = None
         stray = False
@@ -569,6 +575,8 @@ def _build(
 ) -> tuple[Question | None, bool]:
     """One question from its block, or None (with the reasons in `out`); the flag says generic follow-ups
     or a generic rubric were filled in."""
+    if block.broken:
+        return None, False
     where = block.where
     ok = True
     answer_section = block.sections.get("answer")

@@ -283,6 +283,19 @@ def test_good_questions_survive_their_neighbours_problems() -> None:
     assert deck.filled == [deck.questions[0].id]
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        "## Q\n### Answer\nA\n### Answer\nB\n",
+        "## Q\nlevel: beginner\nlevel: advanced\n### Answer\nA\n",
+        "## Q\nStray text.\n### Answer\nA\n",
+    ],
+)
+def test_a_question_whose_layout_has_a_problem_is_left_out_not_half_read(body: str) -> None:
+    deck = read(HEAD + body + "## R\n### Answer\nB\n")
+    assert [q.question for q in deck.questions] == ["R"] and len(deck.problems) == 1
+
+
 def test_an_invalid_deck_id_returns_no_topic_and_says_it_once() -> None:
     deck = read(HEAD + "## Q\n### Answer\nA\n## R\n### Answer\nB\n", default_id="Not Valid")
     assert deck.topic is None and deck.questions == []
