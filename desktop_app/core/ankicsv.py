@@ -73,6 +73,15 @@ def _header_value(header: _Header, key: str, value: str) -> None:
             header.meta[key[:-7]] = int(value.strip())
 
 
+def _field_end(text: str, start: int, separator: str) -> int:
+    """Where an unquoted field that starts at `start` ends: the next separator or line break."""
+    line_end = text.find("\n", start)
+    if line_end < 0:
+        line_end = len(text)
+    k = text.find(separator, start, line_end)  # bounded by the line: no rescans of the rest of the file
+    return line_end if k < 0 else k
+
+
 def _records(text: str, separator: str, first_line: int) -> Iterator[tuple[int, list[str], str | None]]:
     """(line, fields, problem) for each record: CSV with `"` quotes (a doubled quote inside is a quote),
     fields that may span lines, and `#` lines between records skipped as comments, as Anki does. Never
@@ -111,15 +120,11 @@ def _records(text: str, separator: str, first_line: int) -> Iterator[tuple[int, 
                 line += value.count("\n")
                 i = close + 1
                 # Anything between the closing quote and the separator is kept, as the csv crate does.
-                k = i
-                while k < n and text[k] not in (separator, "\n"):
-                    k += 1
+                k = _field_end(text, i, separator)
                 value += text[i:k]
                 i = k
             else:
-                k = i
-                while k < n and text[k] not in (separator, "\n"):
-                    k += 1
+                k = _field_end(text, i, separator)
                 value = text[i:k]
                 i = k
             fields.append(value)
@@ -422,7 +427,7 @@ def _read(text: str, source: str, deck_id: str, title: str, level: str) -> Markd
     topic = Topic(deck_id, title, source=source)
     built: list[Question] = []
     wheres: list[str] = []
-    taken: set[str] = set()
+    ids = deckfile.QuestionIds(deck_id)
     for n, (line, fields, problem) in enumerate(records):
         where = f"line {line}"
         if problem:
@@ -436,11 +441,9 @@ def _read(text: str, source: str, deck_id: str, title: str, level: str) -> Markd
         if q is None:
             continue
         front, answer = q
-        qid = deckfile.question_id(deck_id, front, taken)
-        taken.add(qid)
         built.append(
             Question(
-                id=qid,
+                id=ids.add(front),
                 topic_id=deck_id,
                 question=front,
                 level=level,

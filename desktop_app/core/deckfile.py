@@ -53,6 +53,28 @@ def _needs_escape(ch: str) -> bool:
     return category in ("Cc", "Zl", "Zp") or (category == "Cf" and ch not in _KEEP_FORMAT_CHARS)
 
 
+# The characters worth a closer look: ASCII controls, quotes and backslashes, and anything outside ASCII
+# (judged by its Unicode category). Plain ASCII text, nearly all of a deck, is passed over by the regex.
+_SUSPECT = re.compile(r'[\x00-\x08\x0b-\x1f\x7f"\\]|[^\x00-\x7f]')
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _has_escape(text: str) -> bool:
+    return any(_needs_escape(m.group(0)) for m in _SUSPECT.finditer(text))
+
+
+def _escaped(text: str, quotes: bool) -> str:
+    """Backslashes and invisible characters as escapes; double quotes too when `quotes`."""
+
+    def sub(m: re.Match[str]) -> str:
+        ch = m.group(0)
+        if ch == "\\" or (ch == '"' and quotes) or _needs_escape(ch):
+            return _escape_char(ch)
+        return ch
+
+    return _SUSPECT.sub(sub, text)
+
+
 def _escape_char(ch: str) -> str:
     return _SHORT_ESCAPES.get(ch) or (f"\\u{ord(ch):04X}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08X}")
 
@@ -60,11 +82,11 @@ def _escape_char(ch: str) -> str:
 def _scalar_values(text: str) -> str:
     """A lone surrogate (possible in a Python str, never in a file) cannot be written as UTF-8 or as a TOML
     escape; it becomes U+FFFD so the rest of the deck can still be saved."""
-    return "".join("\ufffd" if 0xD800 <= ord(ch) <= 0xDFFF else ch for ch in text)
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def _can_be_literal(text: str, multiline: bool) -> bool:
-    if any(_needs_escape(ch) or ch == "\r" for ch in text):
+    if "\r" in text or _has_escape(text):
         return False
     if multiline:
         return "'''" not in text and not text.endswith("'")
@@ -72,24 +94,24 @@ def _can_be_literal(text: str, multiline: bool) -> bool:
 
 
 def _basic_single(text: str) -> str:
-    return '"' + "".join(_escape_char(ch) if ch in '"\\' or _needs_escape(ch) else ch for ch in text) + '"'
+    return '"' + _escaped(text, quotes=True) + '"'
+
+
+_QUOTE_RUN = re.compile('"+')
 
 
 def _basic_multiline_body(text: str) -> str:
     """Escape backslashes and invisible characters; break up runs of quotes so no three in a row close the
     string, and escape quotes at the very end (they would run into the closing delimiter)."""
-    out: list[str] = []
-    trailing_quotes = len(text) - len(text.rstrip('"'))
-    run = 0
-    for i, ch in enumerate(text):
-        if ch == '"':
-            at_end = i >= len(text) - trailing_quotes
-            out.append('\\"' if at_end or run % 3 == 2 else '"')
-            run += 1
-            continue
-        run = 0
-        out.append(_escape_char(ch) if ch == "\\" or _needs_escape(ch) else ch)
-    return "".join(out)
+    body = _escaped(text, quotes=False)
+    end = len(body)
+
+    def run(m: re.Match[str]) -> str:
+        if m.end() == end:
+            return '\\"' * len(m.group(0))
+        return "".join('\\"' if i % 3 == 2 else '"' for i in range(len(m.group(0))))
+
+    return _QUOTE_RUN.sub(run, body)
 
 
 def toml_string(text: str, stripped: bool = True, limit: int | None = None) -> str:
@@ -254,14 +276,39 @@ def _normalized_question(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+def _id_base(deck_id: str, text: str) -> str:
+    prefix = _slug_within(deck_id, _ID_PREFIX_CHARS) or "q"
+    return f"{prefix}-{_short_hash(_normalized_question(text))}"
+
+
+def _free_id(base: str, taken: set[str], n: int = 1) -> tuple[str, int]:
+    candidate = base if n == 1 else f"{base}-{n}"
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate, n
+
+
 def question_id(deck_id: str, text: str, taken: set[str]) -> str:
     """A stable id for an imported question: the deck id and a hash of its text, so importing the same
     notes again gives the same ids and their history comes back. Two questions with the same text get
     "-2", "-3"... in the order they are imported. The id returned is not added to `taken`."""
-    prefix = _slug_within(deck_id, _ID_PREFIX_CHARS) or "q"
-    base = f"{prefix}-{_short_hash(_normalized_question(text))}"
-    candidate, n = base, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{base}-{n}"
-    return candidate
+    return _free_id(_id_base(deck_id, text), taken)[0]
+
+
+class QuestionIds:
+    """question_id for the questions of one import, in order: each id is added to `taken` as it is given
+    out, and the next suffix for each text is remembered, so a file of thousands of identical questions
+    does not cost a scan of all the earlier ones each (the ids are the same as question_id's)."""
+
+    def __init__(self, deck_id: str, taken: set[str] | None = None):
+        self.deck_id = deck_id
+        self.taken = set(taken or ())
+        self._next: dict[str, int] = {}
+
+    def add(self, text: str) -> str:
+        base = _id_base(self.deck_id, text)
+        qid, n = _free_id(base, self.taken, self._next.get(base, 1))
+        self._next[base] = n + 1
+        self.taken.add(qid)
+        return qid

@@ -547,15 +547,14 @@ def _read(text: str, source: str, default_id: str) -> MarkdownDeck:
     topic = Topic(deck_id, title, parsed.description, order, source)
 
     # Ids written in the file first, so the ids made up for the others avoid them.
-    taken = {b.settings["id"][0].strip() for b in parsed.blocks if "id" in b.settings}
+    ids = deckfile.QuestionIds(topic.id, {b.settings["id"][0].strip() for b in parsed.blocks if "id" in b.settings})
     built: list[Question] = []
     wheres: list[str] = []
     filled: set[str] = set()
     for block in parsed.blocks:
-        q, generic = _build(block, topic.id, taken, problems, source)
+        q, generic = _build(block, topic.id, ids, problems, source)
         if q is None:
             continue
-        taken.add(q.id)
         built.append(q)
         wheres.append(block.where)
         if generic:
@@ -571,7 +570,7 @@ def _read(text: str, source: str, default_id: str) -> MarkdownDeck:
 
 
 def _build(
-    block: _Block, topic_id: str, taken: set[str], out: list[Problem], source: str
+    block: _Block, topic_id: str, ids: deckfile.QuestionIds, out: list[Problem], source: str
 ) -> tuple[Question | None, bool]:
     """One question from its block, or None (with the reasons in `out`); the flag says generic follow-ups
     or a generic rubric were filled in."""
@@ -624,7 +623,7 @@ def _build(
     if "id" in block.settings:
         qid = block.settings["id"][0].strip()
     else:
-        qid = deckfile.question_id(topic_id, block.text, taken)
+        qid = ids.add(block.text)
     question = Question(
         id=qid,
         topic_id=topic_id,

@@ -352,3 +352,16 @@ def test_text_at_the_length_limits_still_passes_the_validator() -> None:
     topic = Topic("t", ("T" * 198) + "\nU", description=at_limit)
     parsed_topic, parsed = round_trip(topic, [q])
     assert parsed == [q] and parsed_topic.title == topic.title
+
+
+def test_question_ids_in_a_row_match_question_id_and_stay_fast() -> None:
+    texts = ["Same?"] * 3 + ["Other?", "same? "] + ["Many?"] * 20_000
+    ids = deckfile.QuestionIds("d", {deckfile.question_id("d", "Other?", set())})
+    started = time.perf_counter()
+    given = [ids.add(text) for text in texts]
+    assert time.perf_counter() - started < 2  # not a scan of the earlier ids for each one
+    taken = {deckfile.question_id("d", "Other?", set())}
+    for text, qid in zip(texts[:6], given, strict=False):
+        assert qid == deckfile.question_id("d", text, taken)
+        taken.add(qid)
+    assert len(set(given)) == len(given) and given[4].endswith("-4")
