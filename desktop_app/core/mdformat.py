@@ -1,0 +1,728 @@
+"""Markdown decks: a layout people can write by hand, read into the bank's questions and written back out.
+
+The layout is documented in question_data/README.md ("Markdown decks"). In short: `# Title` (with
+optional `id:` and `order:` lines under it, then an optional description), then per question a
+`## Question` heading (optional `level:`, `tags:`, `id:` lines) and `### Answer`, `### Follow-ups`,
+`### Rubric`, `### Solution`, `### Tests` sections. Structure is read line by line: a heading counts
+only at the start of a line and outside fenced code blocks, so answers can hold code and `####` headings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from desktop_app.core import bank, deckfile
+from desktop_app.core.bank import Problem, Question, Rubric, Topic
+
+DEFAULT_LEVEL = "intermediate"
+_SECTION_NAMES = {
+    "answer": "answer",
+    "expected answer": "answer",
+    "follow-ups": "follow-ups",
+    "follow ups": "follow-ups",
+    "followups": "follow-ups",
+    "follow-up questions": "follow-ups",
+    "rubric": "rubric",
+    "solution": "solution",
+    "tests": "tests",
+}
+_SECTION_TITLES = {
+    "answer": "Answer",
+    "follow-ups": "Follow-ups",
+    "rubric": "Rubric",
+    "solution": "Solution",
+    "tests": "Tests",
+}
+TOPIC_KEYS = ("id", "order")
+QUESTION_KEYS = ("level", "tags", "id")
+TIERS = {"strong": "Strong", "also good": "Also good", "ok": "OK", "weak": "Weak"}
+_LOCATION_CHARS = 60  # a question named in a problem is cut to this many characters
+
+_HEADING = re.compile(r"^(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
+_NO_SPACE_HEADING = re.compile(r"^(##|###)([^#\s].*)$")
+# Fences may be indented by any amount (CommonMark allows three spaces, more inside list items): text
+# moved under a bullet or a tier label is indented, and must keep its code blocks where they were.
+_FENCE_OPEN = re.compile(r"^([ \t]*)(`{3,}|~{3,})(.*)$")
+_FENCE_CLOSE = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*$")
+_SETTING = re.compile(r"^([A-Za-z][A-Za-z _-]{0,30}?)[ \t]*:[ \t]*(.*?)[ \t]*$")
+_BULLET = re.compile(r"^( {0,3})([-*+]|\d{1,9}[.)])([ \t]+|$)(.*)$")
+_LABEL = r"strong|also[ _-]?good|ok|weak"
+# `Strong:`, and the bold or italic forms people write: `**Strong:**`, `**Strong**:`, `*Strong:*`.
+_TIER = re.compile(
+    rf"^(?:(\*\*|__|\*|_)(?P<a>{_LABEL})(?:\1[ \t]*:|[ \t]*:\1)|(?P<b>{_LABEL})[ \t]*:)[ \t]*(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class MarkdownDeck:
+    """What reading a deck file found. `topic` is None when the deck cannot be used at all; `questions`
+    holds the ones that passed the bank's own validator; `filled` lists the ids of those that got the
+    generic follow-ups or rubric (deckfile.GENERIC_*), so the user can be told to write real ones."""
+
+    topic: Topic | None
+    questions: list[Question] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    filled: list[str] = field(default_factory=list)
+
+
+# ----- fenced code blocks ----------------------------------------------------------------------------
+
+
+def fence_spans(lines: Sequence[str]) -> tuple[list[tuple[int, int]], int | None]:
+    """The fenced code blocks in `lines` as (opening line, closing line) index pairs, and the index of a
+    fence left open at the end, if any. CommonMark's rules, but with any indentation: a closing fence is of
+    the same character and at least as long as the opening one; a backtick fence's info string has no
+    backtick."""
+    spans: list[tuple[int, int]] = []
+    opener: tuple[str, int, int] | None = None  # character, length, line index
+    for i, line in enumerate(lines):
+        if opener is None:
+            m = _FENCE_OPEN.match(line)
+            if m and not (m.group(2)[0] == "`" and "`" in m.group(3)):
+                opener = (m.group(2)[0], len(m.group(2)), i)
+            continue
+        m = _FENCE_CLOSE.match(line)
+        if m and m.group(1)[0] == opener[0] and len(m.group(1)) >= opener[1]:
+            spans.append((opener[2], i))
+            opener = None
+    if opener is not None:
+        spans.append((opener[2], len(lines) - 1))
+    return spans, (opener[2] if opener else None)
+
+
+def fence_mask(lines: Sequence[str]) -> tuple[list[bool], int | None]:
+    """Which lines belong to a fenced code block (its fence lines included), and the open fence, if any."""
+    spans, open_at = fence_spans(lines)
+    mask = [False] * len(lines)
+    for start, end in spans:
+        mask[start : end + 1] = [True] * (end + 1 - start)
+    return mask, open_at
+
+
+def _closing_fence(lines: Sequence[str], indent: str = "") -> list[str]:
+    """The line that closes a fence left open in `lines`, or nothing when all are closed."""
+    _spans, open_at = fence_spans(lines)
+    if open_at is None:
+        return []
+    m = _FENCE_OPEN.match(lines[open_at])
+    return [indent + m.group(2)] if m else []
+
+
+# ----- reading ---------------------------------------------------------------------------------------
+
+
+def _section_name(text: str) -> str | None:
+    name = re.sub(r"[ \t]+#+$", "", text).strip().rstrip(":").strip().lower()
+    return _SECTION_NAMES.get(re.sub(r"[ \t]+", " ", name))
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= _LOCATION_CHARS else text[: _LOCATION_CHARS - 1].rstrip() + "…"
+
+
+def _structure(line: str) -> tuple[int, str] | None:
+    """(level, text) when a line outside code is a heading that gives the deck its shape: `# Title`,
+    `## Question` or `### <Section>`. Other headings are part of the text they are in."""
+    m = _HEADING.match(line)
+    if not m:
+        return None
+    level, text = len(m.group(1)), m.group(2) or ""
+    if level <= 2 or (level == 3 and _section_name(text)):
+        return level, text
+    return None
+
+
+def _near_miss(line: str) -> bool:
+    """`##What is X?` (no space) would silently join the previous answer; it is reported instead."""
+    m = _NO_SPACE_HEADING.match(line)
+    return m is not None and (m.group(1) == "##" or _section_name(m.group(2)) is not None)
+
+
+@dataclass
+class _Block:
+    """One `##` question as found in the file, before it becomes a Question."""
+
+    text: str
+    line: int  # 1-based line of the heading
+    body: list[int] = field(default_factory=list)  # indices of the lines under the heading
+    settings: dict[str, tuple[str, int]] = field(default_factory=dict)
+    sections: dict[str, tuple[int, list[str]]] = field(default_factory=dict)
+    broken: bool = False  # its layout had a problem: it is left out rather than imported half-read
+
+    @property
+    def where(self) -> str:
+        return f"## {_short(self.text)} (line {self.line})"
+
+
+@dataclass
+class _Parsed:
+    title: str | None = None
+    title_line: int = 0
+    settings: dict[str, tuple[str, int]] = field(default_factory=dict)
+    description: str = ""
+    blocks: list[_Block] = field(default_factory=list)
+
+    @property
+    def topic_where(self) -> str:
+        if self.title is None:
+            return "line 1"
+        return f"# {_short(self.title)}".rstrip() + f" (line {self.title_line})"
+
+
+class _Reader:
+    def __init__(self, text: str, source: str):
+        self.source = source
+        self.problems: list[Problem] = []
+        text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+        self.lines = text.split("\n")
+        self.mask, self.open_fence = fence_mask(self.lines)
+
+    def problem(self, where: str, message: str) -> None:
+        self.problems.append(Problem(self.source, where, message))
+
+    def read(self) -> _Parsed:
+        if self.open_fence is not None:
+            fence = self.lines[self.open_fence].strip()
+            self.problem(
+                f"line {self.open_fence + 1}",
+                f"the code block opened here ({_short(fence)}) is never closed, so everything after it is read "
+                f"as code; add a closing {fence[:3]} line after the code",
+            )
+        parsed = _Parsed()
+        before_title: list[Problem] = []  # reported only if a title turns up (else "no title" says it all)
+        topic_body: list[int] = []
+        ignored: list[int] = []
+        target: list[int] | None = None
+        for i, line in enumerate(self.lines):
+            found = None if self.mask[i] else _structure(line)
+            if found is None:
+                if not self.mask[i] and _near_miss(line):
+                    hashes = line[:3] if line.startswith("###") else "##"
+                    what = "a section" if hashes == "###" else "a question"
+                    self.problem(f"line {i + 1}", f"'{_short(line)}' needs a space after '{hashes}' to start {what}")
+                if target is not None:
+                    target.append(i)
+                elif line.strip() and not before_title:
+                    before_title.append(
+                        Problem(
+                            self.source, f"line {i + 1}", "text before the deck title: start the file with '# Title'"
+                        )
+                    )
+                continue
+            level, text = found
+            if level == 1:
+                if parsed.title is None:
+                    parsed.title, parsed.title_line = text.strip(), i + 1
+                    if parsed.blocks:
+                        self.problem(
+                            f"line {i + 1}", "the deck title must come first: move it above the first question"
+                        )
+                    target = topic_body
+                else:
+                    self.problem(
+                        f"line {i + 1}",
+                        f"a second '# ' title ('{_short(text)}'): a file holds one deck, so start a new file for "
+                        "it; inside an answer, use '####' for a heading",
+                    )
+                    target = ignored
+                continue
+            if level == 2:
+                parsed.blocks.append(_Block(text.strip(), i + 1))
+                target = parsed.blocks[-1].body
+                continue
+            if target is ignored:
+                continue
+            if not parsed.blocks or target is not parsed.blocks[-1].body:
+                self.problem(
+                    f"line {i + 1}",
+                    f"'### {text.strip()}' comes before any question: put a '## Question' heading above it",
+                )
+                continue
+            target.append(i)
+        if parsed.title is None:
+            self.problem("", "no deck title: a Markdown deck starts with a '# Title' line")
+        else:
+            self.problems[:0] = before_title
+        parsed.settings, used = self._settings(topic_body, TOPIC_KEYS, parsed.topic_where)
+        parsed.description = "\n".join(self.lines[i] for i in topic_body[used:]).strip()
+        for block in parsed.blocks:
+            self._read_block(block)
+        return parsed
+
+    def _settings(
+        self, indices: Sequence[int], keys: Sequence[str], where: str
+    ) -> tuple[dict[str, tuple[str, int]], int]:
+        """`key: value` lines at the top of a block (blank lines allowed around them): the values with their
+        line numbers, and how many of the lines they took."""
+        found: dict[str, tuple[str, int]] = {}
+        used = 0
+        for n, i in enumerate(indices):
+            line = self.lines[i]
+            if not line.strip():
+                used = n + 1
+                continue
+            m = _SETTING.match(line)
+            if self.mask[i] or not m or m.group(1).strip().lower() not in keys:
+                break
+            key = m.group(1).strip().lower()
+            if key in found:
+                self.problem(where, f"'{key}:' is given twice (lines {found[key][1]} and {i + 1}); keep one")
+            found[key] = (m.group(2), i + 1)
+            used = n + 1
+        return found, used
+
+    def _read_block(self, block: _Block) -> None:
+        reported = len(self.problems)
+        self._read_sections(block)
+        block.broken = len(self.problems) > reported
+
+    def _read_sections(self, block: _Block) -> None:
+        block.settings, used = self._settings(block.body, QUESTION_KEYS, block.where)
+        current: str | None = None
+        stray = False
+        for i in block.body[used:]:
+            line = self.lines[i]
+            found = None if self.mask[i] else _structure(line)
+            if found is not None:
+                name = _section_name(found[1]) or ""
+                if name in block.sections:
+                    first = block.sections[name][0]
+                    self.problem(
+                        block.where,
+                        f"a second '### {_SECTION_TITLES[name]}' section (lines {first} and {i + 1}); "
+                        "merge them into one",
+                    )
+                    current = None
+                    stray = True  # its lines are not reported again as stray text
+                    continue
+                block.sections[name] = (i + 1, [])
+                current = name
+                continue
+            if current is not None:
+                block.sections[current][1].append(line)
+            elif line.strip() and not stray:
+                stray = True
+                m = _SETTING.match(line)
+                if m and not self.mask[i] and len(m.group(1).split()) == 1 and m.group(2):
+                    self.problem(
+                        block.where,
+                        f"unknown setting '{m.group(1)}:' on line {i + 1} (known: {', '.join(QUESTION_KEYS)})",
+                    )
+                else:
+                    self.problem(
+                        block.where,
+                        f"text on line {i + 1} comes before the question's first section: put the answer "
+                        "under a '### Answer' heading",
+                    )
+
+
+def _dedent(line: str, spaces: int) -> str:
+    indent = len(line) - len(line.lstrip(" "))
+    return line[min(indent, spaces) :]
+
+
+def parse_items(lines: Sequence[str]) -> list[str] | None:
+    """A bullet list as its items (continuation lines de-indented by the item's own indent), or None when
+    the lines are not just a list: text before the first bullet, or unindented text after a blank line."""
+    spans, _open = fence_spans(lines)
+    interior = [False] * len(lines)  # inside a code block, past its opening fence: never a new bullet
+    for start, end in spans:
+        interior[start + 1 : end + 1] = [True] * (end - start)
+    items: list[list[str]] = []
+    offset = 0
+    pending_blank = False
+    for line, code in zip(lines, interior, strict=True):
+        m = None if code else _BULLET.match(line)
+        if m and (not items or len(m.group(1)) < offset):
+            spaces = len(m.group(3))
+            offset = len(m.group(1)) + len(m.group(2)) + (spaces if 0 < spaces <= 4 else 1)
+            items.append([m.group(4)])
+            pending_blank = False
+            continue
+        if not items:
+            if line.strip():
+                return None
+            continue
+        if not line.strip():
+            items[-1].append(_dedent(line, offset))
+            pending_blank = True
+            continue
+        if pending_blank and not code and len(line) - len(line.lstrip(" ")) < offset:
+            return None
+        pending_blank = False
+        items[-1].append(_dedent(line, offset))
+    return ["\n".join(item).strip() for item in items]
+
+
+def _tier_text(first: str, lines: Sequence[str]) -> str:
+    return "\n".join([first, *(_dedent(line, 2) for line in lines)]).strip()
+
+
+def _parse_rubric(lines: list[str], where: str, out: list[Problem], source: str) -> Rubric | None:
+    mask, _open = fence_mask(lines)
+    tiers: dict[str, tuple[str, list[str]]] = {}
+    current: str | None = None
+    stray = False
+    for line, in_fence in zip(lines, mask, strict=True):
+        m = None if in_fence else _TIER.match(line)
+        if m:
+            name = re.sub(r"[ _-]+", " ", (m.group("a") or m.group("b")).lower())
+            if name in tiers:
+                out.append(Problem(source, where, f"the rubric gives '{TIERS[name]}:' twice; keep one"))
+                return None
+            tiers[name] = (m.group("rest"), [])
+            current = name
+        elif current is not None:
+            tiers[current][1].append(line)
+        elif line.strip():
+            stray = True
+    if stray:
+        out.append(
+            Problem(
+                source,
+                where,
+                "the rubric has text before its first tier: start each tier with 'Strong:', 'Also good:', "
+                "'OK:' or 'Weak:' at the start of a line",
+            )
+        )
+        return None
+    missing = [f"'{TIERS[t]}:'" for t in ("strong", "ok", "weak") if t not in tiers]
+    if missing:
+        out.append(
+            Problem(
+                source,
+                where,
+                f"the rubric has no {' or '.join(missing)} line; add {'it' if len(missing) == 1 else 'them'}, "
+                "or delete the '### Rubric' section to use the generic rubric",
+            )
+        )
+        return None
+
+    def points(name: str) -> tuple[str, ...]:
+        first, rest = tiers.get(name, ("", []))
+        if not first.strip():
+            items = parse_items(rest)
+            if items is not None and items:
+                return tuple(items)
+        text = _tier_text(first, rest)
+        return (text,) if text or name == "strong" else ()
+
+    return Rubric(
+        strong=points("strong"),
+        ok=_tier_text(*tiers["ok"]),
+        weak=_tier_text(*tiers["weak"]),
+        also_good=points("also good"),
+    )
+
+
+def _code_block(lines: list[str], name: str, where: str, out: list[Problem], source: str) -> str | None:
+    """The code of a Solution or Tests section, which holds exactly one fenced code block."""
+    title = _SECTION_TITLES[name]
+    shape = f"write the {name} as one fenced code block: a line ```python, the code, then a line ```"
+    while lines and not lines[-1].strip():
+        lines = lines[:-1]
+    while lines and not lines[0].strip():
+        lines = lines[1:]
+    spans, open_at = fence_spans(lines)
+    if not lines:
+        message = f"the '### {title}' section is empty; {shape}"
+    elif not spans or spans[0][0] != 0:
+        message = f"the '### {title}' section is not a code block; {shape}"
+    elif open_at is not None:
+        message = f"the code block in '### {title}' is never closed; {shape}"
+    elif spans[0][1] != len(lines) - 1:
+        message = f"the '### {title}' section has text after its code block; {shape}"
+    else:
+        code = lines[1:-1]
+        return "\n".join(code) + "\n" if code else ""
+    out.append(Problem(source, where, message))
+    return None
+
+
+def _split_tags(value: str) -> tuple[str, ...]:
+    return tuple(tag.strip() for tag in value.split(",") if tag.strip())
+
+
+_FIELD_LABELS = {
+    "question": "the question",
+    "answer": "the answer",
+    "follow_ups": "'Follow-ups'",
+    "follow_ups[]": "follow-up {}",
+    "tags": "'tags:'",
+    "tags[]": "tag {}",
+    "rubric.strong": "'Strong:'",
+    "rubric.strong[]": "'Strong:' point {}",
+    "rubric.also_good": "'Also good:'",
+    "rubric.also_good[]": "'Also good:' point {}",
+    "rubric.ok": "'OK:'",
+    "rubric.weak": "'Weak:'",
+    "solution": "'### Solution'",
+    "tests": "'### Tests'",
+    "title": "the title",
+    "description": "the description",
+}
+_QUOTED_FIELD = re.compile(r"'([a-z_.]+)(?:\[(\d+)\])?'")
+_VALIDATOR_WHERE = re.compile(r"^question (?:'.*' \(#(\d+)\)|#(\d+))$")
+_QUESTION_REF = re.compile(r"question #(\d+)")
+_NOT_LOADED = "not loaded: the file's [topic] table is missing or invalid"
+
+
+def validate(
+    topic: Topic,
+    questions: Sequence[Question],
+    source: str,
+    topic_where: str,
+    question_where: Sequence[str],
+    labels: dict[str, str] | None = None,
+) -> tuple[Topic | None, list[Question], list[Problem]]:
+    """Run the bank's own validator on what an importer built, so nothing it would refuse gets in, and say
+    its problems in the importer's terms: the place in the source file (`question_where[i]` for the i-th
+    question) and the names the user knows the fields by (`labels`, over _FIELD_LABELS). Returns the
+    validator's own topic and questions (stripped as the bank strips them)."""
+    names = {**_FIELD_LABELS, **(labels or {})}
+
+    def field_name(m: re.Match[str]) -> str:
+        key = m.group(1) + ("[]" if m.group(2) else "")
+        if key not in names:
+            return m.group(0)
+        return names[key].format(m.group(2)) if m.group(2) else names[key]
+
+    def place(n: int) -> str:
+        return question_where[n - 1] if 0 < n <= len(question_where) else f"question #{n}"
+
+    parsed_topic, parsed, found = bank.parse_text(deckfile.dump_deck(topic, questions), source)
+    problems: list[Problem] = []
+    for p in found:
+        if p.message == _NOT_LOADED:
+            continue  # the topic's own problem says it, once
+        message = _QUOTED_FIELD.sub(field_name, p.message)
+        message = _QUESTION_REF.sub(lambda m: place(int(m.group(1))), message)
+        if p.where == "[topic]":
+            where = topic_where
+        elif m := _VALIDATOR_WHERE.match(p.where):
+            where = place(int(m.group(1) or m.group(2)))
+        else:
+            where = p.where
+        problems.append(Problem(source, where, message))
+    if parsed_topic is None:
+        return None, [], problems
+    return parsed_topic, parsed, problems
+
+
+def read_markdown_deck(text: str, source: str, default_id: str) -> MarkdownDeck:
+    """Read one Markdown deck. Never raises: whatever is wrong becomes a Problem naming the file, the
+    question (its heading and line) and what to do; the questions that are fine are still returned. The
+    deck id is the `id:` line under the title, else `default_id` (pass deckfile.slug of the file's stem)."""
+    try:
+        return _read(text, source, default_id)
+    except Exception as exc:  # a hostile file must cost its own import, never the app
+        return MarkdownDeck(None, problems=[Problem(source, "", f"could not be read ({type(exc).__name__}: {exc})")])
+
+
+def _read(text: str, source: str, default_id: str) -> MarkdownDeck:
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > bank.MAX_FILE_BYTES:
+        return MarkdownDeck(
+            None, problems=[Problem(source, "", f"file is {size:,} bytes; the limit is {bank.MAX_FILE_BYTES:,}")]
+        )
+    reader = _Reader(text, source)
+    parsed = reader.read()
+    problems = reader.problems
+
+    order = deckfile.DEFAULT_ORDER
+    if "order" in parsed.settings:
+        value, line = parsed.settings["order"]
+        try:
+            order = int(value)
+        except ValueError:
+            problems.append(
+                Problem(source, parsed.topic_where, f"'order: {value}' on line {line} must be a whole number")
+            )
+    deck_id = parsed.settings["id"][0] if "id" in parsed.settings else default_id
+    title = parsed.title if parsed.title is not None else "Untitled"  # no title: checked, then not returned
+    topic = Topic(deck_id, title, parsed.description, order, source)
+
+    # Ids written in the file first, so the ids made up for the others avoid them.
+    ids = deckfile.QuestionIds(topic.id, {b.settings["id"][0].strip() for b in parsed.blocks if "id" in b.settings})
+    built: list[Question] = []
+    wheres: list[str] = []
+    filled: set[str] = set()
+    for block in parsed.blocks:
+        q, generic = _build(block, topic.id, ids, problems, source)
+        if q is None:
+            continue
+        built.append(q)
+        wheres.append(block.where)
+        if generic:
+            filled.add(q.id)
+    if not parsed.blocks and parsed.title is not None:
+        problems.append(Problem(source, parsed.topic_where, "the deck has no questions: add a '## Question' heading"))
+
+    checked_topic, questions, found = validate(topic, built, source, parsed.topic_where, wheres)
+    problems.extend(found)
+    if parsed.title is None or checked_topic is None:
+        return MarkdownDeck(None, [], problems, [])
+    return MarkdownDeck(checked_topic, questions, problems, [q.id for q in questions if q.id in filled])
+
+
+def _build(
+    block: _Block, topic_id: str, ids: deckfile.QuestionIds, out: list[Problem], source: str
+) -> tuple[Question | None, bool]:
+    """One question from its block, or None (with the reasons in `out`); the flag says generic follow-ups
+    or a generic rubric were filled in."""
+    if block.broken:
+        return None, False
+    where = block.where
+    ok = True
+    answer_section = block.sections.get("answer")
+    answer = "\n".join(answer_section[1]).strip() if answer_section else ""
+    if not answer:
+        out.append(
+            Problem(
+                source,
+                where,
+                "has no answer: add a '### Answer' section with the expected answer"
+                if answer_section is None
+                else "the '### Answer' section is empty: write the expected answer under it",
+            )
+        )
+        ok = False
+    generic = False
+    follow_ups = deckfile.GENERIC_FOLLOW_UPS
+    section = block.sections.get("follow-ups")
+    if section and any(line.strip() for line in section[1]):
+        items = parse_items(section[1])
+        if items is None:
+            out.append(Problem(source, where, "'### Follow-ups' must be a bullet list: start each one with '- '"))
+            ok = False
+        else:
+            follow_ups = tuple(items)
+    else:
+        generic = True
+    rubric: Rubric | None = deckfile.GENERIC_RUBRIC
+    section = block.sections.get("rubric")
+    if section and any(line.strip() for line in section[1]):
+        rubric = _parse_rubric(section[1], where, out, source)
+        ok = ok and rubric is not None
+    else:
+        generic = True
+    code: dict[str, str | None] = {"solution": None, "tests": None}
+    for name in ("solution", "tests"):
+        section = block.sections.get(name)
+        if section is not None:
+            code[name] = _code_block(section[1], name, where, out, source)
+            ok = ok and code[name] is not None
+    if not ok or rubric is None:
+        return None, False
+    level = block.settings["level"][0].strip().lower() if "level" in block.settings else DEFAULT_LEVEL
+    tags = _split_tags(block.settings["tags"][0]) if "tags" in block.settings else ()
+    if "id" in block.settings:
+        qid = block.settings["id"][0].strip()
+    else:
+        qid = ids.add(block.text)
+    question = Question(
+        id=qid,
+        topic_id=topic_id,
+        question=block.text,
+        level=level,
+        answer=answer,
+        follow_ups=follow_ups,
+        rubric=rubric,
+        tags=tags,
+        solution=code["solution"],
+        tests=code["tests"],
+    )
+    return question, generic
+
+
+# ----- writing ---------------------------------------------------------------------------------------
+
+
+def _demoted(line: str) -> str:
+    """A line of an answer or description that the reader would take for the deck's own structure (or
+    report as a heading missing its space), moved down to ### (#### when named like a section)."""
+    found = _structure(line)
+    if found is not None:
+        text = found[1]
+    elif _near_miss(line):
+        text = line.lstrip("#")
+    else:
+        return line
+    return ("#### " if _section_name(text) else "### ") + text if text else "###"
+
+
+def _content_lines(text: str) -> list[str]:
+    """Markdown placed at the start of lines (an answer, a description), made safe to read back: see
+    _demoted, and a code block left open is closed so it cannot swallow what follows."""
+    lines = text.split("\n")
+    mask, _open = fence_mask(lines)
+    out = [line if in_fence else _demoted(line) for line, in_fence in zip(lines, mask, strict=True)]
+    return out + _closing_fence(out)
+
+
+def _indented(text: str, first_prefix: str) -> list[str]:
+    """Text after a bullet or a tier label: its first line on the label's line, the rest indented by two
+    spaces, which keeps every line of it from reading as a label, a heading or a new item. A first line
+    that opens a code block goes under the label instead."""
+    lines = text.split("\n")
+    if _FENCE_OPEN.match(lines[0]):
+        head, rest = [first_prefix.rstrip()], lines
+    else:
+        head, rest = [first_prefix + lines[0]], lines[1:]
+    body = ["  " + line if line else "" for line in rest]
+    return head + body + _closing_fence(body, "  ")
+
+
+def _code_fence(code: str) -> list[str]:
+    """A fence longer than any run of backticks that starts a line of the code, so none can close it."""
+    runs = [len(m.group(1)) for m in re.finditer(r"(?m)^[ \t]*(`+)", code)]
+    fence = "`" * max(3, max(runs, default=0) + 1)
+    lines = code.split("\n")
+    if lines[-1] == "":
+        lines = lines[:-1]
+    return [f"{fence}python", *lines, fence]
+
+
+def deck_to_markdown(topic: Topic, questions: Sequence[Question]) -> str:
+    """A deck as a Markdown file that read_markdown_deck reads back to the same topic and questions.
+
+    Exact for everything the layout can hold. What it cannot hold is changed as little as possible: line
+    breaks in a title or question become spaces (a heading is one line); `#` and `##` headings inside an
+    answer or description become `###`, and a `###` heading named like a section becomes `####`; a code
+    block an answer leaves open is closed; a solution or tests without a final line break get one; commas
+    in a tag become spaces (the `tags:` line is split at commas); line breaks are written as \\n."""
+    out = [f"# {' '.join(topic.title.split())}", f"id: {topic.id}"]
+    if topic.order != deckfile.DEFAULT_ORDER:
+        out.append(f"order: {topic.order}")
+    if topic.description:
+        out += ["", *_content_lines(topic.description)]
+    for q in questions:
+        out += ["", "", f"## {' '.join(q.question.split())}", f"id: {q.id}", f"level: {q.level}"]
+        if q.tags:
+            out.append("tags: " + ", ".join(" ".join(tag.replace(",", " ").split()) for tag in q.tags))
+        out += ["", "### Answer", "", *_content_lines(q.answer)]
+        out += ["", "### Follow-ups", ""]
+        for item in q.follow_ups:
+            out += _indented(item, "- ")
+        out += ["", "### Rubric", ""]
+        strong = q.rubric.strong
+        if len(strong) == 1:
+            out += _indented(strong[0], "Strong: ")
+        else:
+            out.append("Strong:")
+            for item in strong:
+                out += _indented(item, "- ")
+        if q.rubric.also_good:
+            out += ["", "Also good:"]
+            for item in q.rubric.also_good:
+                out += _indented(item, "- ")
+        out += ["", *_indented(q.rubric.ok, "OK: "), "", *_indented(q.rubric.weak, "Weak: ")]
+        if q.solution is not None:
+            out += ["", "### Solution", "", *_code_fence(q.solution)]
+        if q.tests is not None:
+            out += ["", "### Tests", "", *_code_fence(q.tests)]
+    return "\n".join(out) + "\n"
