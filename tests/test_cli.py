@@ -143,3 +143,51 @@ def test_any_bank_folder_opens_with_bank_or_the_environment_and_a_first_sync_rep
     (bank / "broken.toml").write_text("[topic\n", encoding="utf-8")
     broken = run("stats", "--data-dir", str(tmp_path / "d"), "--bank", str(bank))
     assert broken.returncode == 0 and "skipped: " in broken.stderr and "broken.toml" in broken.stderr
+
+
+def test_decks_on_the_command_line_import_list_export_and_remove(tmp_path: Path) -> None:
+    """Issue 15: a deck is refused whole with every problem and exit 1, or imported; listed; exported to
+    TOML, Markdown and an Anki package that Anki's own library opens; removed with its history kept."""
+    from tests.conftest import write_topic
+
+    data = tmp_path / "d"
+    good = write_topic(tmp_path / "in", "my-deck", [{"qid": "my-1"}, {"qid": "my-2"}], title="My deck")
+    bad = write_topic(tmp_path / "bad", "other", [{"qid": "overfitting-vs-underfitting-signs"}])
+    refused = run("import", str(bad), "--data-dir", str(data))
+    assert refused.returncode == 1 and "other.toml" in refused.stdout and "shipped bank" in refused.stdout
+    assert not (data / "decks").exists() or not any((data / "decks").glob("*.toml"))
+    imported = run("import", str(good), "--data-dir", str(data))
+    assert imported.returncode == 0, imported.stderr
+    assert "Imported deck 'my-deck' (My deck): 2 questions" in imported.stdout
+    listed = run("decks", "--data-dir", str(data))
+    assert re.search(r"my-deck\s+0 / 2\s+reviewed\s+My deck", listed.stdout), listed.stdout
+    stats = run("stats", "--data-dir", str(data))
+    assert "My deck" in stats.stdout
+
+    out = tmp_path / "out"
+    for target in (out / "deck.toml", out / "deck.md", out / "deck.apkg"):
+        done = run("export", str(target), "--topic", "my-deck", "--data-dir", str(data))
+        assert done.returncode == 0, done.stderr
+        assert target.is_file() and "Exported 2 questions" in done.stderr
+    assert 'id = "my-1"' in (out / "deck.toml").read_text() and "## What is my-1?" in (out / "deck.md").read_text()
+    check = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys\nfrom anki.collection import Collection, ImportAnkiPackageRequest\n"
+            "c = Collection(sys.argv[1]); c.import_anki_package(ImportAnkiPackageRequest(package_path=sys.argv[2]))\n"
+            "print(c.note_count(), sorted(n for _i, n in [(d.id, d.name) for d in c.decks.all_names_and_ids()]))",
+            str(tmp_path / "anki.anki2"),
+            str(out / "deck.apkg"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert check.stdout.startswith("2 ") and "MLPrep::My deck" in check.stdout, check.stderr
+
+    removed = run("decks", "remove", "my-deck", "--data-dir", str(data))
+    assert removed.returncode == 0 and "history kept" in removed.stdout
+    assert "No decks yet" in run("decks", "--data-dir", str(data)).stdout
+    unknown = run("decks", "remove", "nope", "--data-dir", str(data))
+    assert unknown.returncode == 1 and "no deck 'nope'" in unknown.stderr

@@ -181,6 +181,7 @@ class DeckActions(QObject):
         )
         editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         editor.saved.connect(self._save_from_editor)
+        editor.destroyed.connect(lambda _o=None, e=editor: setattr(self, "editor", None) if self.editor is e else None)
         self.editor = editor
         editor.open()
         return editor
