@@ -319,7 +319,10 @@ def _swap(staged: Path, store_path: Path, backups_dir: Path, now: datetime) -> P
     lock = _lock(store_path)
     try:
         if lock is not None and _store_problem(lock) is None:
-            kept: Path | None = _write_backup(lock, store_path, backups_dir, now).path
+            try:
+                kept: Path | None = _write_backup(lock, store_path, backups_dir, now).path
+            except BackupError as exc:
+                raise BackupError(f"{exc} Nothing was restored; the store was not changed.") from exc
             try:
                 # Under our lock: fold the log into the old file and delete it, so no log of the old store
                 # is left to be applied to the restored one, whatever happens next.
@@ -391,12 +394,13 @@ def _store_problem(con: sqlite3.Connection) -> str | None:
 
 
 def _set_aside(store_path: Path, backups_dir: Path, now: datetime) -> Path | None:
-    """Copy the store's files, byte for byte, to `damaged-<stamp>.sqlite3` (+ -wal, -shm) in backups_dir.
+    """Copy the store's files, byte for byte, to `damaged-<stamp>.sqlite3` (+ -wal, -shm, -journal) in
+    backups_dir.
 
     Copies, not renames: SQLite may still hold the files open, and a connection closing writes its log
     into the main file; the copies are what the files were before any of that.
     """
-    present = [s for s in ("", "-wal", "-shm") if Path(f"{store_path}{s}").is_file()]
+    present = [s for s in ("", *_SIDE_FILES) if Path(f"{store_path}{s}").is_file()]
     if not present:
         return None
     _make_folder(backups_dir)
@@ -404,7 +408,7 @@ def _set_aside(store_path: Path, backups_dir: Path, now: datetime) -> Path | Non
     n = 1
     while True:
         base = backups_dir / (f"damaged-{stamp}.sqlite3" if n == 1 else f"damaged-{stamp}-{n}.sqlite3")
-        if not any(Path(f"{base}{s}").exists() for s in ("", "-wal", "-shm")):
+        if not any(Path(f"{base}{s}").exists() for s in ("", *_SIDE_FILES)):
             break
         n += 1
     temps = {s: backups_dir / f"{PARTIAL_PREFIX}{uuid.uuid4().hex}.sqlite3{s}" for s in present}

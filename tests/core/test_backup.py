@@ -307,7 +307,12 @@ def test_keep_with_a_backup_every_hour_for_a_year() -> None:
     newest_ten = set(taken[:10])
     days = {t.date() for t in kept}
     assert newest_ten <= kept
-    assert len(kept) == 10 + (7 - 1) + len({t.isocalendar()[:2] for t in taken if (NOW - t).days < 30}) - 2
+    # Ten from today; the last of each of the six days before; the last of each ISO week reaching into the
+    # last 30 days (2026-02-17 on): the weeks starting 02-16, 02-23, 03-02 and 03-09 end on a Sunday at
+    # 23:00, and the week starting 03-16 is today's (already in). The Sunday 03-15 is also one of the six days.
+    sundays = [datetime(2026, 2, 22, 23), datetime(2026, 3, 1, 23), datetime(2026, 3, 8, 23), datetime(2026, 3, 15, 23)]
+    assert set(sundays) <= kept
+    assert len(kept) == 10 + 6 + 3
     assert min(kept) >= NOW - timedelta(days=30)
     # Each of the last seven days keeps its last backup of the day (23:00, or now for today).
     for d in range(1, 7):
@@ -553,3 +558,32 @@ def test_restore_cleans_up_a_stale_temporary_file_next_to_the_store(store: Store
     os.utime(stale, (old, old))
     restore(backup.path, path, folder)
     assert not stale.exists()
+
+
+def test_restore_stops_before_the_swap_when_the_current_store_cannot_be_backed_up(store: Store, tmp_path: Path) -> None:
+    backup = make_backup(store.path, tmp_path / "backups", now=NOW)
+    store.reviews.record("a0", "weak")  # so the store differs from the backup
+    path = store.path
+    store.close()
+    before = path.read_bytes()
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the backups folder should be")
+    with pytest.raises(BackupError, match="Nothing was restored; the store was not changed"):
+        restore(backup.path, path, blocked, now=NOW)
+    assert path.read_bytes() == before and side_files(path) == []
+    assert [f.name for f in path.parent.iterdir() if f.name.startswith(".mlprep")] == []
+
+
+def test_an_older_schema_and_a_store_from_before_the_application_id(tmp_path: Path) -> None:
+    """A backup from an older MLPrep restores and is upgraded on open; a legacy store (no application id,
+    recognised by its tables, as the store itself does) can be backed up."""
+    old = tmp_path / "v4.sqlite3"
+    shutil.copyfile(Path(__file__).parent / "store" / "data" / "v4-store.sqlite3", old)
+    expected = reviews_in(old)
+    target = tmp_path / "data" / "mlprep.sqlite3"
+    assert restore(old, target, tmp_path / "backups", now=NOW) is None
+    assert sorted(store_reviews(target)) == sorted(expected) and len(expected) == 3
+    legacy = _variant(target, tmp_path / "legacy.sqlite3", "PRAGMA application_id = 0")
+    backup = make_backup(legacy, tmp_path / "backups", now=NOW)
+    assert sorted(reviews_in(backup.path)) == sorted(expected)
+    assert latest_good(tmp_path / "backups") == backup
