@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Sequence
 
 from peewee import SqliteDatabase
 
@@ -74,6 +75,57 @@ class MockLog:
             MockSession.update(status=status, ended_at=time.time(), summary=redact(json.dumps(summary))).where(
                 MockSession.id == session_id
             ).execute()
+
+    def merge_session(self, session: MockSessionRecord, turns: Sequence[MockTurnRecord]) -> bool:
+        """Add a session from another store with its transcript, unless this store has one with the same start
+        time, mode and model (then nothing is added: it is the same interview). The records' ids are the
+        other store's and are ignored. Returns whether it was added."""
+        with self._write():
+            same = self._db.execute_sql(
+                "SELECT 1 FROM mock_session WHERE started_at = ? AND mode = ? AND model = ?",
+                (session.started_at, session.mode, session.model),
+            ).fetchone()
+            if same is not None:
+                return False
+            cursor = self._db.execute_sql(
+                "INSERT INTO mock_session (started_at, ended_at, mode, model, status, config, input_tokens,"
+                " output_tokens, cache_read_tokens, cache_write_tokens, cost_usd, summary)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    session.started_at,
+                    session.ended_at,
+                    session.mode,
+                    session.model,
+                    session.status,
+                    json.dumps(session.config),
+                    session.input_tokens,
+                    session.output_tokens,
+                    session.cache_read_tokens,
+                    session.cache_write_tokens,
+                    session.cost_usd,
+                    redact(json.dumps(session.summary)) if session.summary else "",  # "": not finished yet
+                ),
+            )
+            session_id = cursor.lastrowid
+            self._db.cursor().executemany(
+                "INSERT INTO mock_turn (session_id, seq, qid, round, kind, text, grade, seconds, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        session_id,
+                        t.seq,
+                        t.qid,
+                        t.round,
+                        t.kind,
+                        redact(t.text),  # as add_turn: nothing key-shaped is ever written to the store
+                        redact(json.dumps(t.grade)) if t.grade is not None else None,
+                        t.seconds,
+                        t.created_at,
+                    )
+                    for t in turns
+                ],
+            )
+        return True
 
     def sessions(self) -> list[MockSessionRecord]:
         return [_session_record(r) for r in MockSession.select().order_by(MockSession.started_at.desc())]

@@ -7,6 +7,7 @@ It is the one source of truth for progress; recording or undoing a score updates
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 
 from peewee import SqliteDatabase
 
@@ -39,6 +40,28 @@ class ReviewLog:
             self._sched.advance(qid, score, source, at)
             self._sched.count_activity(at, +1)
         return int(review_id)
+
+    def merge(self, rows: Sequence[tuple[str, float, str, str, float]]) -> int:
+        """Add the reviews (qid, reviewed_at, score, source, seconds) the log does not hold yet; returns how many.
+
+        A review is the same when its question, time (the stored float, exactly), score and source match, so
+        merging the same rows twice adds nothing. The derived rows are left to one `sched.rebuild()` by the
+        caller: replaying each card once per imported review would be quadratic in a long history.
+        """
+        for qid, _at, score, source, _seconds in rows:
+            if score not in REVIEW_SCORES:
+                raise ValueError(f"score of {qid} must be one of {REVIEW_SCORES}, not {score!r}")
+            if source not in SOURCES:
+                raise ValueError(f"source of {qid} must be one of {SOURCES}, not {source!r}")
+        with self._write():
+            cursor = self._db.cursor()
+            cursor.executemany(
+                "INSERT INTO review (qid, reviewed_at, score, source, seconds) SELECT ?1, ?2, ?3, ?4, max(0.0, ?5)"
+                " WHERE NOT EXISTS (SELECT 1 FROM review WHERE qid = ?1 AND reviewed_at = ?2 AND score = ?3"
+                " AND source = ?4)",
+                rows,
+            )
+            return max(0, cursor.rowcount)
 
     def undo(self, review_id: int) -> ReviewRecord | None:
         """Take back one score (the user pressed undo); the summary is recomputed from what remains."""
