@@ -110,7 +110,7 @@ def create_window(data_dir: Path, bank: Path | None = None) -> QMainWindow:
     try:
         store, report = open_synced_store(data_dir, verify=False, bank=bank)
     except StoreError as exc:
-        return StoreErrorWindow(str(exc), data_dir)
+        return StoreErrorWindow(str(exc), data_dir, offer_restore=_restorable(str(exc)))
     from desktop_app.simulator.keys import KeyStore
 
     window = MainWindow(_settings(data_dir), KeyStore())
@@ -119,31 +119,56 @@ def create_window(data_dir: Path, bank: Path | None = None) -> QMainWindow:
     return refusal if refusal is not None else window
 
 
-def _attach(window: QMainWindow, store: Store, problems: list[Problem], data_dir: Path) -> QMainWindow | None:
+def _restorable(message: str) -> bool:
+    """Whether a refusal is about damage, where the newest good backup is worth offering (not a lock, a
+    newer version or a folder in the way: a backup would not help with those)."""
+    return "damaged" in message
+
+
+def _attach(
+    window: QMainWindow,
+    store: Store,
+    problems: list[Problem],
+    data_dir: Path,
+    reopen: Callable[[], None] | None = None,
+) -> QMainWindow | None:
     """Give the window its store. A damaged page can break a read before the background integrity check
     answers: then the check runs now and the store is refused (nothing was written: writes wait for it)."""
     import sqlite3
 
     import peewee
 
-    window.storeDamaged.connect(lambda message: _refuse_damaged(window, message, data_dir))  # type: ignore[attr-defined]
+    window.storeDamaged.connect(lambda message: _refuse_damaged(window, message, data_dir, reopen))  # type: ignore[attr-defined]
     try:
         window.attach(store, problems)  # type: ignore[attr-defined]
     except (peewee.DatabaseError, sqlite3.DatabaseError) as exc:
         message = store.verdict(timeout=60) or f"{store.path} could not be read ({exc})."
         store.close()
         window.store = None  # type: ignore[attr-defined]
-        return _refuse_damaged(window, message, data_dir)
+        return _refuse_damaged(window, message, data_dir, reopen)
     return None
 
 
-def _refuse_damaged(window: QMainWindow, message: str, data_dir: Path) -> QMainWindow:
+def _release(window: QMainWindow) -> None:
+    """Let go of a refused store (its list reader, then the store), so a backup can be put in its place."""
+    study = getattr(window, "study", None)
+    if study is not None:
+        study.close()
+    store = getattr(window, "store", None)
+    if store is not None:
+        store.close()
+        window.store = None  # type: ignore[attr-defined]
+
+
+def _refuse_damaged(
+    window: QMainWindow, message: str, data_dir: Path, reopen: Callable[[], None] | None = None
+) -> QMainWindow:
     """The integrity check found damage after the window opened: nothing was written (writes wait for the
-    check); the window gives way to one that says what happened and what can be done."""
+    check); the window gives way to one that says what happened and offers the newest good backup."""
     from desktop_app.ui.store_error import StoreErrorWindow
 
     print(message, file=sys.stderr)
-    refusal = StoreErrorWindow(message, data_dir)
+    refusal = StoreErrorWindow(message, data_dir, offer_restore=True, release=lambda: _release(window), reopen=reopen)
     refusal.show()
     window.hide()  # hidden, not closed: closing would save its state over the settings
     window._refusal = refusal  # type: ignore[attr-defined]  # kept alive with the window
@@ -185,6 +210,7 @@ def load_window(
     bank: Path | None,
     refuse: Callable[[str], None],
     loaded: Callable[[], None] | None = None,
+    reopen: Callable[[], None] | None = None,
 ) -> None:
     """Open the store (on this thread: quick, unless it is being upgraded), then sync the bank on a worker
     thread with the window's progress bar, then give the window its store. `refuse(message)` is called
@@ -207,7 +233,7 @@ def load_window(
 
     def synced(report: SyncReport) -> None:
         window.sync_progress(None)  # type: ignore[attr-defined]
-        if _attach(window, store, report.problems, data_dir) is None and loaded is not None:
+        if _attach(window, store, report.problems, data_dir, reopen) is None and loaded is not None:
             loaded()
 
     def failed(exc: BaseException) -> None:
@@ -221,6 +247,8 @@ def load_window(
 def run_gui(data_dir: Path, bank: Path | None = None) -> int:
     """Show the window first, then open the store, then sync the bank on a worker thread (with a progress
     bar, for a large first sync): the first paint waits for no disk or database work."""
+    from datetime import timedelta
+
     from PySide6.QtCore import QTimer
 
     from desktop_app.ui import background
@@ -239,11 +267,19 @@ def run_gui(data_dir: Path, bank: Path | None = None) -> int:
         from desktop_app.ui.store_error import StoreErrorWindow
 
         print(message, file=sys.stderr)
-        shell, window = window, StoreErrorWindow(message, data_dir)
+        shell, window = window, StoreErrorWindow(message, data_dir, offer_restore=_restorable(message), reopen=start)
         window.show()
         shell.hide()  # hidden, not closed: closing would save its empty state over the settings
 
+    def start() -> None:
+        """A new window on the store (after a backup was restored in place of a damaged one)."""
+        nonlocal window
+        window = MainWindow(_settings(data_dir), KeyStore())
+        window.show()
+        _after_first_paint(window, load)
+
     def loaded() -> None:
+        window.backup_if_due(timedelta(hours=BACKUP_DAILY_HOURS))  # type: ignore[attr-defined]
         # For bench/startup.py: the time the first question was painted, then quit (or, with "stay", say
         # when the whole list is there and keep running, for a reading of idle memory).
         mode = os.environ.get("MLPREP_EXIT_AFTER_LOADED")
@@ -261,7 +297,7 @@ def run_gui(data_dir: Path, bank: Path | None = None) -> int:
         QTimer.singleShot(50, window.warm_up)  # type: ignore[attr-defined]
 
     def load() -> None:
-        load_window(window, data_dir, bank, refuse, loaded)
+        load_window(window, data_dir, bank, refuse, loaded, start)
 
     _after_first_paint(window, load)
     _report_database_errors(lambda: window)
@@ -273,8 +309,25 @@ def run_gui(data_dir: Path, bank: Path | None = None) -> int:
         study.close()
     store = getattr(window, "store", None)
     if store is not None:
+        backup_on_close(store)
         store.close()
     return int(code)
+
+
+def backup_on_close(store: Store) -> None:
+    """A checked backup when the app closes, at most one per half hour of study; the window is gone by now,
+    so it holds nothing up. A failed backup is reported and never blocks the exit."""
+    from datetime import datetime, timedelta
+
+    from desktop_app.core.backup import BackupError, due, make_backup
+
+    folder = store.path.parent / BACKUPS_DIR
+    if store.damaged or not due(folder, datetime.now(), timedelta(minutes=BACKUP_ON_CLOSE_EVERY_MIN)):
+        return
+    try:
+        make_backup(store.path, folder)
+    except BackupError as exc:
+        print(f"MLPrep could not back up your progress on closing: {exc}", file=sys.stderr)
 
 
 def _report_database_errors(current_window) -> None:  # type: ignore[no-untyped-def]
@@ -555,6 +608,80 @@ def cmd_export(data_dir: Path, bank: Path | None, target: str, topics: list[str]
     return EXIT_OK
 
 
+BACKUPS_DIR = "backups"
+BACKUP_ON_CLOSE_EVERY_MIN = 30  # a backup when the window closes, at most one per this much study
+BACKUP_DAILY_HOURS = 24
+
+
+def cmd_backup(data_dir: Path) -> int:
+    from desktop_app.core.backup import BackupError, make_backup
+    from desktop_app.core.store import DB_FILENAME
+
+    try:
+        backup = make_backup(data_dir / DB_FILENAME, data_dir / BACKUPS_DIR)
+    except BackupError as exc:
+        print(f"mlprep: {exc}", file=sys.stderr)
+        return EXIT_STORE
+    print(f"Backed up to {backup.path} ({backup.size / 1e6:.1f} MB, checked).")
+    return EXIT_OK
+
+
+def cmd_backups(data_dir: Path) -> int:
+    from desktop_app.core.backup import list_backups
+
+    backups = list_backups(data_dir / BACKUPS_DIR)
+    if not backups:
+        print(f"No backups yet in {data_dir / BACKUPS_DIR}. Make one with `mlprep backup`.")
+        return EXIT_OK
+    for b in backups:
+        print(f"{b.taken_at:%Y-%m-%d %H:%M:%S}  {b.size / 1e6:8.1f} MB  {b.path}")
+    return EXIT_OK
+
+
+def cmd_restore(data_dir: Path, file: str) -> int:
+    from desktop_app.core.backup import BackupError, restore
+    from desktop_app.core.store import DB_FILENAME
+
+    path = Path(file).expanduser()
+    if not path.exists() and (data_dir / BACKUPS_DIR / file).exists():
+        path = data_dir / BACKUPS_DIR / file  # a name from `mlprep backups`
+    try:
+        kept = restore(path, data_dir / DB_FILENAME, data_dir / BACKUPS_DIR)
+    except BackupError as exc:
+        print(f"mlprep: {exc}", file=sys.stderr)
+        return EXIT_STORE
+    print(f"Restored your progress from {path}.")
+    if kept is not None:
+        print(f"What was there before is kept at {kept}.")
+    return EXIT_OK
+
+
+def cmd_progress(data_dir: Path, bank: Path | None, file: str, direction: str) -> int:
+    """export-progress / import-progress: the review log, bookmarks, notes, mocks and settings as JSON."""
+    from desktop_app.core.progress_io import ProgressError, export_progress, import_progress
+
+    store = _cli_store(data_dir, bank)
+    if store is None:
+        return EXIT_STORE
+    try:
+        if direction == "export":
+            counts = export_progress(store, Path(file).expanduser())
+            verb = "Exported"
+        else:
+            counts = import_progress(store, Path(file).expanduser())
+            verb = "Imported (new to this data dir)"
+    except ProgressError as exc:
+        print(f"mlprep: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    finally:
+        store.close()
+    print(
+        f"{verb}: {counts.reviews} reviews, {counts.bookmarks} bookmarks, {counts.notes} notes, "
+        f"{counts.mock_sessions} mock interviews, {counts.settings} settings."
+    )
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     # --data-dir is accepted before or after the subcommand; SUPPRESS keeps one from erasing the other.
     common = argparse.ArgumentParser(add_help=False)
@@ -600,6 +727,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--topic", action="append", default=[], metavar="ID", help="a topic or deck (repeatable; default: all)"
     )
     exp.add_argument("--format", choices=("toml", "md", "apkg"), help="default: from OUT's suffix")
+    sub.add_parser("backup", parents=[common], help="back up your progress now (checked, into backups/)")
+    sub.add_parser("backups", parents=[common], help="list the backups of your progress")
+    res = sub.add_parser("restore", parents=[common], help="restore a backup (the current store is kept first)")
+    res.add_argument("file", metavar="FILE", help="a backup file, or its name from `mlprep backups`")
+    for name, what in (("export-progress", "write"), ("import-progress", "merge")):
+        cmd = sub.add_parser(
+            name, parents=[common], help=f"{what} your reviews, bookmarks, notes, mocks and settings as JSON"
+        )
+        cmd.add_argument("file", metavar="FILE")
     return parser
 
 
@@ -645,6 +781,14 @@ def _dispatch(args: argparse.Namespace, data_dir: Path, bank: Path | None) -> in
             return cmd_decks(data_dir, bank, args.action)
         if args.command == "export":
             return cmd_export(data_dir, bank, args.target, args.topic, args.format)
+        if args.command == "backup":
+            return cmd_backup(data_dir)
+        if args.command == "backups":
+            return cmd_backups(data_dir)
+        if args.command == "restore":
+            return cmd_restore(data_dir, args.file)
+        if args.command in ("export-progress", "import-progress"):
+            return cmd_progress(data_dir, bank, args.file, args.command.split("-")[0])
         if args.smoke_test:
             return smoke_test(data_dir, bank)
     except (StoreError, peewee.DatabaseError, sqlite3.Error) as exc:

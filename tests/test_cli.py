@@ -191,3 +191,41 @@ def test_decks_on_the_command_line_import_list_export_and_remove(tmp_path: Path)
     assert "No decks yet" in run("decks", "--data-dir", str(data)).stdout
     unknown = run("decks", "remove", "nope", "--data-dir", str(data))
     assert unknown.returncode == 1 and "no deck 'nope'" in unknown.stderr
+
+
+def test_backups_restore_and_moving_progress_on_the_command_line(tmp_path: Path) -> None:
+    from desktop_app.app import open_synced_store
+
+    data = tmp_path / "d"
+    store, _ = open_synced_store(data)
+    first = store.questions.list()[0].qid
+    store.reviews.record(first, "ok")
+    store.notes.set_note(first, "Remember the bias term.")
+    store.close()
+    made = run("backup", "--data-dir", str(data))
+    assert made.returncode == 0 and "checked" in made.stdout, made.stderr
+    name = next((data / "backups").glob("mlprep-*.sqlite3")).name
+    listed = run("backups", "--data-dir", str(data))
+    assert name in listed.stdout
+    store, _ = open_synced_store(data)
+    store.reviews.record(first, "weak")
+    store.close()
+    restored = run("restore", name, "--data-dir", str(data))
+    assert restored.returncode == 0 and "What was there before is kept at" in restored.stdout, restored.stderr
+    store, _ = open_synced_store(data)
+    assert [r.score for r in store.reviews.all()] == ["ok"]
+    store.close()
+    bad = run("restore", str(tmp_path / "nope.sqlite3"), "--data-dir", str(data))
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr and "nope.sqlite3" in bad.stderr
+
+    exported = tmp_path / "progress.json"
+    out = run("export-progress", str(exported), "--data-dir", str(data))
+    assert out.returncode == 0 and "1 reviews" in out.stdout and exported.is_file()
+    other = tmp_path / "other"
+    merged = run("import-progress", str(exported), "--data-dir", str(other))
+    assert merged.returncode == 0 and "1 reviews" in merged.stdout and "1 notes" in merged.stdout
+    twice = run("import-progress", str(exported), "--data-dir", str(other))
+    assert "0 reviews, 0 bookmarks, 0 notes" in twice.stdout, "importing twice adds nothing"
+    (tmp_path / "junk.json").write_text('{"format": "something else"}')
+    junk = run("import-progress", str(tmp_path / "junk.json"), "--data-dir", str(other))
+    assert junk.returncode == 1 and "junk.json" in junk.stderr and "not an MLPrep progress file" in junk.stderr

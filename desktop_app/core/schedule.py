@@ -27,6 +27,28 @@ class StudyConfig:
     new_per_day: int = DEFAULT_NEW_PER_DAY
     interview_date: date | None = None
 
+    @classmethod
+    def from_settings(cls, values: dict[str, str]) -> StudyConfig:
+        """The settings as stored (app_setting), each falling back to its default when it cannot be read or
+        is out of range: a hand-edited or imported value must never stop the app from starting."""
+
+        def number(key: str, kind: type[float] | type[int], default: float, low: float, high: float) -> float:
+            try:
+                value = kind(values.get(key) or default)
+            except (TypeError, ValueError):
+                return default
+            return value if low <= value <= high else default
+
+        try:
+            interview = date.fromisoformat(values["interview_date"]) if values.get("interview_date") else None
+        except ValueError:
+            interview = None
+        return cls(
+            desired_retention=float(number("desired_retention", float, DEFAULT_RETENTION, 0.7, 0.99)),
+            new_per_day=int(number("new_per_day", int, DEFAULT_NEW_PER_DAY, 0, 1000)),
+            interview_date=interview,
+        )
+
     def target(self, now: datetime) -> datetime:
         """When readiness is measured: the interview day (its start, local time), else now."""
         if self.interview_date is None:

@@ -14,11 +14,14 @@ from PySide6.QtCore import QByteArray, QSettings, Signal
 from PySide6.QtWidgets import QMainWindow
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import timedelta
     from pathlib import Path
 
     from PySide6.QtGui import QCloseEvent
 
     from desktop_app.core.bank import Problem
+    from desktop_app.core.progress_io import ProgressCounts
     from desktop_app.core.store import Store
     from desktop_app.simulator.keys import KeyStore
     from desktop_app.ui.decks import DeckActions
@@ -45,6 +48,8 @@ class MainWindow(QMainWindow):
         self.mocks: MockLauncher | None = None
         self.decks: DeckActions | None = None
         self.bank: Path | None = None  # a bank studied in place of the shipped one (--bank)
+        self.last_backup: object | None = None
+        self.last_progress: object | None = None
         self.view: ViewPrefs | None = None
         self.settings = settings
         self.bank_problems: list[Problem] = []
@@ -181,6 +186,89 @@ class MainWindow(QMainWindow):
         self.question_view.setPlainText(
             f"{STAGE_TEXT[stage]}… {done / max(1, total):.0%}\n\nA large bank is read into your store once; "
             "later starts take a moment."
+        )
+
+    def backup_if_due(self, every: timedelta) -> None:
+        """A checked backup of the store on a worker thread when the newest is older than `every`."""
+        from datetime import datetime
+
+        from desktop_app.core.backup import due
+
+        store = self.store
+        if store is not None and due(store.path.parent / "backups", datetime.now(), every):
+            self.backup_now(quiet=True)
+
+    def backup_now(self, quiet: bool = False) -> None:
+        from desktop_app.core.backup import Backup, make_backup
+        from desktop_app.ui import background
+
+        store = self.store
+        if store is None:
+            return
+
+        def done(backup: Backup) -> None:
+            self.last_backup = backup
+            if not quiet:
+                self.statusBar().showMessage(f"Backed up to {backup.path} (checked).", 6000)
+
+        background.run(
+            self,
+            lambda _job: make_backup(store.path, store.path.parent / "backups"),
+            done,
+            lambda exc: self.statusBar().showMessage(f"The backup failed: {exc}", 10000),
+            key="backup",
+        )
+
+    def export_progress(self, path: Path | None = None) -> None:
+        """Reviews, bookmarks, notes, mocks and settings into one JSON file, to merge on another computer."""
+        from desktop_app.core.progress_io import export_progress
+
+        self._move_progress(path, export_progress, "Exported", "The export")
+
+    def import_progress(self, path: Path | None = None) -> None:
+        """Merge a progress file from another computer; importing the same file twice adds nothing."""
+        from desktop_app.core.progress_io import import_progress
+
+        self._move_progress(path, import_progress, "Merged", "The import")
+
+    def _move_progress(
+        self, path: Path | None, move: Callable[[Store, Path], ProgressCounts], verb: str, what: str
+    ) -> None:
+        from pathlib import Path as _Path
+
+        from PySide6.QtWidgets import QFileDialog
+
+        from desktop_app.ui import background
+
+        store = self.store
+        if store is None:
+            return
+        if path is None:
+            if verb == "Exported":
+                chosen, _ = QFileDialog.getSaveFileName(self, "Export your progress", "mlprep-progress.json", "*.json")
+            else:
+                chosen, _ = QFileDialog.getOpenFileName(self, "Import progress", "", "JSON (*.json);;All files (*)")
+            if not chosen:
+                return
+            path = _Path(chosen)
+        target = path
+
+        def work(_job: background.Job[ProgressCounts]) -> ProgressCounts:
+            with store.thread_connection():
+                return move(store, target)
+
+        def done(c: ProgressCounts) -> None:
+            self.last_progress = c
+            self.statusBar().showMessage(
+                f"{verb}: {c.reviews} reviews, {c.bookmarks} bookmarks, {c.notes} notes, "
+                f"{c.mock_sessions} mock interviews.",
+                8000,
+            )
+            if verb == "Merged" and self.study is not None:
+                self.study.after_schedule_change()
+
+        background.run(
+            self, work, done, lambda exc: self.statusBar().showMessage(f"{what} failed: {exc}", 12000), key="progress"
         )
 
     def _read_failed(self, error: str) -> None:

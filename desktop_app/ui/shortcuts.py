@@ -60,6 +60,13 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("decks", "generate_questions", ("Ctrl+J",), "Questions for a job description (Claude)", "Decks"),
     Shortcut("decks", "export_questions", ("Ctrl+E",), "Export questions: TOML, Markdown or Anki (.apkg)", "Decks"),
     Shortcut("decks", "remove_deck", ("Ctrl+Shift+Backspace",), "Remove one of your decks (history kept)", "Decks"),
+    Shortcut("window", "backup_now", ("Ctrl+Shift+B",), "Back up your progress now", "Your data"),
+    Shortcut(
+        "window", "export_progress", ("Ctrl+Shift+E",), "Export your progress, to move to another computer", "Your data"
+    ),
+    Shortcut(
+        "window", "import_progress", ("Ctrl+Shift+I",), "Import progress from another computer (merged)", "Your data"
+    ),
     Shortcut("window", "open_dashboard", ("D",), "Readiness dashboard", "App"),
     Shortcut(
         "window", "open_study_settings", ("Ctrl+,",), "Study settings: retention, new per day, interview date", "App"

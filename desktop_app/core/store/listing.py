@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from desktop_app.core.schedule import DEFAULT_NEW_PER_DAY, day_start
+from desktop_app.core.schedule import StudyConfig, day_start
 from desktop_app.core.store import search as fts
 from desktop_app.core.store.records import SUMMARY_COLUMNS, SUMMARY_JOINS, QuestionSummary
 
@@ -153,14 +153,9 @@ def _browse_sql(q: ListQuery, columns: str) -> tuple[str, list[object]]:
 # -- the Due queue --------------------------------------------------------------------------------
 
 
-def _setting(execute: Execute, key: str, default: str) -> str:
-    row = execute("SELECT value FROM app_setting WHERE key = ?", (key,)).fetchone()
-    return str(row[0]) if row and row[0] != "" else default
-
-
 def new_allowance(execute: Execute, now: float, extra_new: int = 0) -> int:
     """New questions still allowed today: the daily limit less those first seen today, plus any extra."""
-    per_day = int(_setting(execute, "new_per_day", str(DEFAULT_NEW_PER_DAY)))
+    per_day = StudyConfig.from_settings(dict(execute("SELECT key, value FROM app_setting").fetchall())).new_per_day
     start = day_start(datetime.fromtimestamp(now).date())
     seen = execute("SELECT COUNT(*) FROM card_state WHERE first_review >= ?", (start,)).fetchone()[0]
     return max(0, per_day - int(seen)) + max(0, extra_new)

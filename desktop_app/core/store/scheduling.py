@@ -15,8 +15,6 @@ from peewee import SqliteDatabase
 
 from desktop_app.core.schedule import (
     DAY,
-    DEFAULT_NEW_PER_DAY,
-    DEFAULT_RETENTION,
     CardRow,
     StudyConfig,
     day_start,
@@ -53,13 +51,7 @@ class Scheduling:
     # -- settings ---------------------------------------------------------------------------
 
     def config(self) -> StudyConfig:
-        values = dict(self._db.execute_sql("SELECT key, value FROM app_setting").fetchall())
-        interview = values.get("interview_date")
-        return StudyConfig(
-            desired_retention=float(values.get("desired_retention", DEFAULT_RETENTION)),
-            new_per_day=int(values.get("new_per_day", DEFAULT_NEW_PER_DAY)),
-            interview_date=date.fromisoformat(interview) if interview else None,
-        )
+        return StudyConfig.from_settings(dict(self._db.execute_sql("SELECT key, value FROM app_setting").fetchall()))
 
     def set_config(self, config: StudyConfig) -> None:
         """Save the settings. Cards already scheduled keep their due dates until `reschedule` runs."""

@@ -50,3 +50,17 @@ def test_reschedule_reports_progress_and_skips_cards_reviewed_meanwhile(store: S
     store.sched.set_config(StudyConfig(desired_retention=0.95))
     assert store.sched.reschedule(progress=lambda done, total: seen.append((done, total)), batch=2) == len(qids)
     assert seen[-1] == (len(qids), len(qids)) and len(seen) == (len(qids) + 1) // 2
+
+
+def test_a_setting_that_cannot_be_read_falls_back_to_its_default(store: Store) -> None:
+    """A hand-edited or imported app_setting with a bad value made every later start fail in config()."""
+    from desktop_app.core.schedule import DEFAULT_NEW_PER_DAY, DEFAULT_RETENTION
+
+    with store.transaction():
+        store._db.execute_sql("INSERT OR REPLACE INTO app_setting (key, value) VALUES ('new_per_day', 'lots')")
+        store._db.execute_sql("INSERT OR REPLACE INTO app_setting (key, value) VALUES ('desired_retention', 'high')")
+        store._db.execute_sql("INSERT OR REPLACE INTO app_setting (key, value) VALUES ('interview_date', 'soon')")
+    config = store.sched.config()
+    assert config.new_per_day == DEFAULT_NEW_PER_DAY and config.desired_retention == DEFAULT_RETENTION
+    assert config.interview_date is None
+    assert store.sched.due_counts()[1] >= 0  # the Due queue's allowance reads the same setting
