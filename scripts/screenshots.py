@@ -94,6 +94,25 @@ def main(argv: list[str]) -> int:
             assert dialog is not None
             dialog.grab().save(str(args.out / f"setup-{suffix}.png"))
             dialog.reject()
+        if wanted("editor") and window.decks is not None:
+            window.decks.edit_question()  # a shipped question: copied into a deck of yours
+            app.processEvents()
+            editor = window.decks.editor
+            assert editor is not None
+            editor.new_deck_title.setText("My versions")
+            editor.refresh()
+            app.processEvents()
+            editor.grab().save(str(args.out / f"editor-{suffix}.png"))
+            editor.reject()
+        if wanted("job") and window.decks is not None:
+            shoot_job(window, app, args.out / f"job-{suffix}.png")
+        if wanted("import") and window.decks is not None:
+            window.decks.import_decks()
+            app.processEvents()
+            dialog = window.decks.dialog
+            assert dialog is not None
+            dialog.grab().save(str(args.out / f"import-{suffix}.png"))
+            dialog.reject()
         if wanted("help"):
             window.show_help()
             app.processEvents()
@@ -105,6 +124,52 @@ def main(argv: list[str]) -> int:
         window.store.close()
     print(f"screenshots in {args.out}")
     return 0
+
+
+def shoot_job(window, app, path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The job dialog with two proposals, as they look after Claude answered (no network here)."""
+    from desktop_app.simulator.client import Reply
+    from desktop_app.simulator.generate import JobProposal, ProposedQuestion
+    from desktop_app.ui.job_questions import JobQuestionsDialog
+
+    assert window.store is not None
+    dialog = JobQuestionsDialog(window.store, window._key_store(), window.store.path.parent, window)
+    dialog.job.setPlainText("Senior ML engineer, search ranking: own learning-to-rank models for 50M users...")
+    question = ProposedQuestion(
+        "How would you evaluate a learning-to-rank model offline before an A/B test?",
+        "intermediate",
+        "Hold out query sessions by time, score **NDCG@10** and MRR, and correct click labels for position bias.",
+        ("Why split by time?", "How does position bias enter the logs?", "When do offline and online disagree?"),
+        ("Uses a rank metric at a cutoff", "Handles position bias in clicks"),
+        (),
+        "Names a rank metric but ignores the bias in logs.",
+        "Uses accuracy over items.",
+        ("ranking",),
+        "The bank has no ranking evaluation question.",
+    )
+    second = ProposedQuestion(
+        "What is a two-tower retrieval model and why is it used for candidate generation?",
+        "advanced",
+        "Separate query and item encoders scored by a dot product; items embedded offline, retrieved by ANN.",
+        ("How are negatives sampled?", "What does the tower miss?", "How do you refresh item embeddings?"),
+        ("Separate encoders, dot product", "Offline item embeddings with ANN retrieval"),
+        (),
+        "Describes the towers but not why retrieval scales.",
+        "Confuses it with a cross-encoder.",
+        ("retrieval",),
+        "Candidate generation is central to the job.",
+    )
+    proposal = JobProposal("Search ranking engineer", {"recommender-systems": 1.0}, (question, second))
+    request = dialog.host.submit.__self__  # noqa: F841 (keeps the host alive for the grab)
+    from desktop_app.simulator.requests import Request
+    from desktop_app.simulator.vocab import RequestKind
+
+    dialog.request = Request(RequestKind.GENERATE)
+    dialog._on_done(dialog.request.id, Reply(proposal=proposal, cost_usd=0.04))
+    dialog.show()
+    app.processEvents()
+    dialog.grab().save(str(path))
+    dialog.reject()
 
 
 if __name__ == "__main__":

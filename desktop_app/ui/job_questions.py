@@ -94,7 +94,7 @@ class JobQuestionsDialog(QDialog):
         self.status.setWordWrap(True)
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         top = QHBoxLayout()
-        top.addWidget(QLabel("Questions"))
+        top.addWidget(QLabel("How many questions"))
         top.addWidget(self.count)
         top.addStretch(1)
         top.addWidget(self.stop)
@@ -104,6 +104,9 @@ class JobQuestionsDialog(QDialog):
         self.list.setObjectName("proposalList")
         self.list.setAccessibleName("Proposed questions: tick the ones to keep")
         self.list.currentRowChanged.connect(self._show)
+        self.list.setWordWrap(True)  # a proposal's whole question is read before it is kept
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setSpacing(2)
         self.preview = MarkdownView()
         self.preview.setObjectName("proposalPreview")
         self.preview.setAccessibleName("The proposed question")
