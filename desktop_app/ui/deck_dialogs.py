@@ -48,7 +48,7 @@ class ImportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(
             _label(
-                "A deck is a topic file in MLPrep's TOML format, a Markdown deck (see \"Your own decks\" in the README), "
+                'A deck is a topic file in MLPrep\'s TOML format, a Markdown deck (see "Your own decks" in the README), '
                 "or a text export of Anki notes (File > Export > Notes in Plain Text). Each file is checked "
                 "first: a file with any problem is left out whole, with every problem listed."
             )

@@ -243,3 +243,43 @@ def test_questions_proposed_for_a_job_are_reviewed_then_saved_and_drive_a_mock(
     assert len(drawn) == 10 and topics.count("job-search-ranking-engineer") == 1, "the deck has only one question"
     assert topics.count("recommender-systems") >= 5 and topics.count("evaluation-experimentation") >= 2
     QApplication.processEvents()
+
+
+def test_html_and_links_in_a_deck_stay_inert_in_every_view(qtbot: QtBot, data_dir: Path, tmp_path: Path) -> None:
+    """A deck from anywhere (a Markdown file, Anki's HTML) is shown as text: HTML escaped, no image or file
+    fetched, in the question view and in the editor's preview."""
+    hostile = tmp_path / "hostile.md"
+    hostile.write_text(
+        "# Hostile\n\n## Is <script>alert(1)</script> shown as text?\n\n### Answer\n"
+        "<img src='file:///etc/passwd'> ![x](file:///dev/zero) [open](file:///etc/passwd) <b>bold?</b>\n\n"
+        "### Follow-ups\n- ![f](relative.png)\n",
+        encoding="utf-8",
+    )
+    anki = tmp_path / "anki-html.txt"
+    anki.write_text(
+        '#separator:tab\n#html:true\nWhat <i>is</i> this?\t<img src="file:///etc/passwd"><script>x()</script>Text\n',
+        encoding="utf-8",
+    )
+    window = open_window(qtbot, data_dir)
+    decks = actions(window)
+    with qtbot.waitSignal(decks.imported, timeout=15_000):
+        decks.import_decks([hostile, anki])
+    settle(qtbot, window)
+    assert decks.last_report is not None and not decks.last_report.refused, decks.last_report.problems
+    for deck in ("hostile", "anki-html"):
+        window.sidebar.select_topic(deck)
+        settle(qtbot, window)
+        window.study.toggle_reveal()  # type: ignore[union-attr]
+        view = window.question_view
+        view.grab()
+        assert view.resource_requests == [], view.resource_requests
+        assert "<img" not in view.toHtml() and "<script" not in view.toHtml()
+        decks.edit_question()  # one of yours: the editor, with its preview
+        editor = decks.editor
+        assert editor is not None and editor.replacing is not None
+        editor.preview.grab()
+        assert editor.preview.resource_requests == [] and "<img" not in editor.preview.toHtml()
+        editor.reject()
+    window.sidebar.select_topic("hostile")
+    settle(qtbot, window)
+    assert "<script>alert(1)</script>" in window.question_view.toPlainText(), "the markup is shown as text"
