@@ -408,6 +408,8 @@ def smoke_test(data_dir: Path, bank: Path | None = None) -> int:
         return EXIT_STORE
     reviewed, total = store.questions.progress_counts()
     rendered = window.question_view.toPlainText().strip()
+    first = store.questions.list(limit=1)
+    sample = store.questions.get(first[0].qid) if first else None
     window.close()
     store.close()
     app.processEvents()
@@ -421,8 +423,34 @@ def smoke_test(data_dir: Path, bank: Path | None = None) -> int:
     sdk = _probe_interviewer(app)
     if sdk is None:
         return EXIT_PROBLEMS
+    problem = _probe_exports(sample)
+    if problem:
+        print(f"smoke test failed: {problem}", file=sys.stderr)
+        return EXIT_PROBLEMS
     print(f"smoke test ok: {total} questions, {reviewed} reviewed, anthropic {sdk} in the worker, data in {data_dir}")
     return EXIT_OK
+
+
+def _probe_exports(question: object) -> str | None:
+    """Export one question to an Anki package and to Markdown in a temporary folder: bundles must carry
+    genanki and the format modules, which nothing else loads at start."""
+    import tempfile
+
+    from desktop_app.core.bank import Question, Topic
+
+    if not isinstance(question, Question):
+        return "no question to export"
+    try:
+        from desktop_app.core.apkg import export_apkg
+        from desktop_app.core.mdformat import deck_to_markdown
+
+        with tempfile.TemporaryDirectory(prefix="mlprep-smoke-") as folder:
+            topic = Topic(question.topic_id, "Smoke test")
+            export_apkg([(topic, [question])], Path(folder) / "smoke.apkg")
+            deck_to_markdown(topic, [question])
+    except Exception as exc:  # any failure here means the bundle is missing something
+        return f"exporting failed ({type(exc).__name__}: {exc})"
+    return None
 
 
 def _probe_interviewer(app) -> str | None:  # type: ignore[no-untyped-def]
