@@ -768,7 +768,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--run-tests"]:
+        # The code runner's mode: the frozen app has no separate python, so it runs itself as the child
+        # that executes the user's code (core/coderun.py starts it). Nothing else is imported.
+        from desktop_app.core import harness
+
+        return harness.main(argv[1:])
+    args = build_parser().parse_args(argv)
     given = getattr(args, "data_dir", None)
     data_dir = given.expanduser() if given else default_data_dir()
     bank = getattr(args, "bank", None) or (

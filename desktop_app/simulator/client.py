@@ -27,6 +27,12 @@ POLL_S = 0.05  # how often a waiting request looks at its stop flag
 NORMAL_STOPS = ("end_turn", "tool_use", "stop_sequence")
 ASK_MAX_TOKENS = 400
 GRADE_MAX_TOKENS = 1500
+CODE_NOTE = (
+    "\n- This answer is code: grade its correctness from the test results and your reading of the code against the "
+    "reference, and fill in complexity (the time and memory complexity of the candidate's code, and whether it can "
+    "be better) and code_quality (readability, numerical care, edge cases). Make the follow-up about edge cases, "
+    "complexity, or how the code would change at scale."
+)
 
 
 CUT_OFF = "The reply was cut off mid-stream. What arrived is kept; press Retry to ask again."
@@ -124,6 +130,7 @@ class GradeRequest:
     answer: str
     round: int
     max_rounds: int
+    code: bool = False  # the answer is a coding-round submission: its code and its test results
 
 
 @dataclass(frozen=True)
@@ -242,6 +249,7 @@ class InterviewerClient:
             asked=request.asked,
             answer=request.answer,
             round_note=round_note,
+            code_note=CODE_NOTE if request.code else "",
         )
         return self._stream(
             dict(

@@ -21,6 +21,11 @@ GRADE_TOOL: dict[str, Any] = {
             "factual_errors": {"type": "array", "items": {"type": "string"}},
             "feedback": {"type": "string", "description": "Feedback to the candidate, in Markdown."},
             "follow_up": {"type": "string", "description": "One follow-up question that probes deeper."},
+            "complexity": {
+                "type": "string",
+                "description": "For code: its time and memory complexity, and better ones.",
+            },
+            "code_quality": {"type": "string", "description": "For code: readability, numerical care, edge cases."},
         },
         "required": ["tier", "covered", "missed", "factual_errors", "feedback", "follow_up"],
     },
@@ -39,6 +44,8 @@ class Grade:
     factual_errors: tuple[str, ...]
     feedback: str
     follow_up: str
+    complexity: str = ""  # code answers: the complexity remarks
+    code_quality: str = ""  # code answers: the code-quality remarks
 
     def to_json(self) -> dict[str, object]:
         data = asdict(self)
@@ -64,8 +71,21 @@ def parse_grade(data: object) -> Grade:
         if not isinstance(value, str) or not value.strip():
             raise GradeError(f"'{key}' is missing or empty")
         texts[key] = value.strip()
+    extras = {}
+    for key in ("complexity", "code_quality"):  # optional: only code answers carry them
+        value = data.get(key, "")
+        if not isinstance(value, str):
+            raise GradeError(f"'{key}' is not a string")
+        extras[key] = value.strip()
     return Grade(
-        str(tier), lists["covered"], lists["missed"], lists["factual_errors"], texts["feedback"], texts["follow_up"]
+        str(tier),
+        lists["covered"],
+        lists["missed"],
+        lists["factual_errors"],
+        texts["feedback"],
+        texts["follow_up"],
+        extras["complexity"],
+        extras["code_quality"],
     )
 
 
@@ -78,4 +98,8 @@ def grade_markdown(grade: Grade) -> str:
         parts += ["", "*Missed:* " + "; ".join(grade.missed)]
     if grade.factual_errors:
         parts += ["", "*Factual errors:*", *[f"- {e}" for e in grade.factual_errors]]
+    if grade.complexity:
+        parts += ["", "*Complexity:* " + grade.complexity]
+    if grade.code_quality:
+        parts += ["", "*Code quality:* " + grade.code_quality]
     return "\n".join(parts)

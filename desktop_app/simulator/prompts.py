@@ -15,7 +15,7 @@ def prompt(name: str) -> str:
 
 
 def question_context(question: Question, topic_title: str) -> str:
-    return prompt("question_context").format(
+    text = prompt("question_context").format(
         topic=topic_title,
         level=question.level,
         question=question.question,
@@ -26,6 +26,9 @@ def question_context(question: Question, topic_title: str) -> str:
         weak=question.rubric.weak,
         follow_ups="\n".join(f"- {f}" for f in question.follow_ups),
     )
+    if question.solution:  # a coding question: the candidate writes code that runs against real tests
+        text += "\n\n" + prompt("coding_context").format(solution=question.solution.strip(), tests=question.tests or "")
+    return text
 
 
 @functools.cache

@@ -33,6 +33,7 @@ class MockConfig:
     follow_up_rounds: int = 1
     offline: bool = False
     topic_weights: dict[str, float] = field(default_factory=dict)  # for a job: share of questions per topic
+    coding: int = 0  # coding questions (write code that runs against tests) among the `count`
 
 
 def allocate(count: int, weights: dict[str, float]) -> dict[str, int]:
@@ -65,6 +66,10 @@ def pick_questions(store: Store, config: MockConfig, rng: random.Random) -> list
         for topic_or_all in list(config.topics) or every:
             pool.extend(store.questions.list(topic_id=topic_or_all, level=config.level))
         chosen = _draw(pool, config.count, rng)
+    if config.coding:
+        coding = [s for s in store.questions.coding(level=config.level) if s.qid not in set(chosen)]
+        picked = _draw(coding, config.coding, rng)
+        chosen = chosen[: max(0, config.count - len(picked))] + picked
     questions = [store.questions.get(qid) for qid in chosen]
     return [q for q in questions if q is not None]
 
@@ -141,6 +146,11 @@ class MockInterview:
             self.session_id, question.id, self.round, TurnKind.ANSWER, text, seconds=seconds
         )
 
+    def is_coding(self) -> bool:
+        """The current round is a coding round: a question with tests, before its follow-ups."""
+        question = self.current
+        return question is not None and bool(question.tests and question.solution) and self.round == 0
+
     def grade_request(self, answer: str) -> GradeRequest:
         """What the grader needs for the latest answer: what was said about this question before it."""
         question = self.current
@@ -153,6 +163,7 @@ class MockInterview:
             answer=answer,
             round=self.round,
             max_rounds=self.config.follow_up_rounds,
+            code=self.is_coding(),
         )
 
     def record_grade(self, grade: Grade, seconds: float = 0.0) -> None:

@@ -124,6 +124,7 @@ class MainWindow(QMainWindow):
             self.pages,
             self.done_page,
             self.match_label,
+            self.question_split,
         )
         from desktop_app.ui.lists import ListFeed
 
@@ -375,7 +376,12 @@ class MainWindow(QMainWindow):
         question_layout = QVBoxLayout(question_page)
         question_layout.setContentsMargins(0, 0, 0, 0)
         question_layout.setSpacing(6)
-        question_layout.addWidget(self.question_view, 1)
+        # A coding question adds the coding panel under the question (made on first use: ui/study.py).
+        self.question_split = QSplitter(Qt.Orientation.Vertical)
+        self.question_split.setObjectName("questionSplit")
+        self.question_split.setChildrenCollapsible(False)
+        self.question_split.addWidget(self.question_view)
+        question_layout.addWidget(self.question_split, 1)
         question_layout.addWidget(self.score_bar)
         self.pages = QStackedWidget()
         self.pages.setObjectName("studyPages")

@@ -91,6 +91,12 @@ class MockSetupDialog(QDialog):
         self.time_limit.setObjectName("mockTimeLimit")
         self.time_limit.setSpecialValueText("No target")
         form.addRow("Time per answer", self.time_limit)
+        self.coding = QSpinBox(minimum=0, maximum=3, value=0)
+        self.coding.setObjectName("mockCoding")
+        self.coding.setAccessibleName("Coding questions")
+        self.coding.setSpecialValueText("None")
+        self.coding.setToolTip("Questions where you write code and run the tests before you submit it")
+        form.addRow("Coding questions", self.coding)
         self.follow_ups = QSpinBox(minimum=0, maximum=5, value=1)
         self.follow_ups.setObjectName("mockFollowUps")
         form.addRow("Follow-up rounds", self.follow_ups)
@@ -179,6 +185,7 @@ class MockSetupDialog(QDialog):
         return MockConfig(
             topics=[] if job else topics,
             topic_weights=dict(job.weights) if job else {},
+            coding=min(self.coding.value(), self.count.value()),
             level=self.level.currentData() or None,
             count=self.count.value(),
             time_limit_s=minutes * 60 if minutes else None,

@@ -43,6 +43,7 @@ from desktop_app.ui.transcript import Transcript
 
 if TYPE_CHECKING:
     from desktop_app.core.store import Store
+    from desktop_app.ui.coding_panel import CodingPanel
 
 RENDER_INTERVAL_MS = 30  # streamed text is re-rendered at most this often; the first piece at once
 
@@ -90,6 +91,9 @@ class MockInterviewWindow(QMainWindow):
         self._answer_started = time.monotonic()
         self._answer_seconds = 0.0
         self._pending_text: str | None = None
+        self.coding: CodingPanel | None = None  # the coding round's editor, made for the first coding question
+        self._coding_qid: str | None = None
+        self._submit_after_run = False
         self._tokens = {"input_tokens": 0, "output_tokens": 0, "cache_read_input_tokens": 0}
         self._cost = 0.0
         self._build()
@@ -259,8 +263,12 @@ class MockInterviewWindow(QMainWindow):
             self.bottom.setCurrentIndex(1)
             height = self.splitter.height()
             self.splitter.setSizes([int(height * 0.35), int(height * 0.65)])  # room to compare
-        else:
+        elif answering and self.interview.is_coding():
+            self._show_coding()
+        elif state != MockState.FAULT or self.bottom.currentWidget() is not self.coding:
             self.bottom.setCurrentWidget(self.answer_edit)
+        coding = answering and self.interview.is_coding()
+        self.send_button.setText("Submit code   Ctrl+Shift+Enter" if coding else "Send   Ctrl+Enter")
         if state != MockState.FAULT:
             self.fault_bar.hide()
         self.position_label.setText("" if state == MockState.FINISHED else self.interview.position())
@@ -270,7 +278,10 @@ class MockInterviewWindow(QMainWindow):
             self._answer_started = time.monotonic()
             self._clock.start()
             self._tick()
-            self.answer_edit.setFocus()
+            if coding and self.coding is not None:
+                self.coding.editor.setFocus()
+            else:
+                self.answer_edit.setFocus()
         else:
             self._clock.stop()
         self.stateChanged.emit(state.value)
@@ -307,10 +318,62 @@ class MockInterviewWindow(QMainWindow):
         self._retry = retry
         self.host.submit(request)
 
+    # -- the coding round ----------------------------------------------------------------
+
+    def _show_coding(self) -> None:
+        from desktop_app.ui.coding_panel import CodingPanel
+
+        q = self.interview.current
+        assert q is not None
+        if self.coding is None:
+            self.coding = CodingPanel(parent=self, run_keys=("F5", "Ctrl+Return", "Ctrl+Enter"))
+            self.coding.give_up_button.hide()  # in an interview, submitting what you have is giving up
+            self.coding.solution_button.hide()  # the reference comes with the grade, not before
+            self.coding.ran.connect(self._code_ran)
+            submit = QShortcut(QKeySequence("Ctrl+Shift+Return"), self.coding)
+            submit.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            submit.activated.connect(self.send_answer)
+            self.bottom.addWidget(self.coding)
+        if self._coding_qid != q.id:
+            self.coding.load(q, None)
+            self._coding_qid = q.id
+        self.bottom.setCurrentWidget(self.coding)
+        height = self.splitter.height()
+        self.splitter.setSizes([int(height * 0.3), int(height * 0.7)])  # room to write code
+
+    def _code_ran(self, result: object, code: str) -> None:
+        if self._submit_after_run:
+            self._submit_after_run = False
+            self.send_answer()
+
+    def _submission(self) -> str | None:
+        """The code and how its last run went, as the answer: what the grader and the transcript get. None
+        (and a run started) when the code changed since its last run: it is submitted once the run ends."""
+        from desktop_app.core.coderun import explain
+
+        panel = self.coding
+        assert panel is not None
+        code = panel.editor.text()
+        result = panel.last_result
+        if result is None or panel._code != code:
+            self._submit_after_run = True
+            panel.run()
+            self.statusBar().showMessage("Running the tests on your code before it is submitted…", 4000)
+            return None
+        lines = [f"Tests: {explain(result, panel.limits)}"]
+        lines += [f"- {'passed' if t.passed else 'FAILED'}: {t.name}" for t in result.tests]
+        return "```python\n" + code.rstrip() + "\n```\n\n" + "\n".join(lines)
+
     def send_answer(self) -> None:
         if self.state != MockState.ANSWERING:
             return
-        text = self.answer_edit.toPlainText().strip()
+        if self.interview.is_coding() and self.coding is not None:
+            submission = self._submission()
+            if submission is None:
+                return
+            text = submission
+        else:
+            text = self.answer_edit.toPlainText().strip()
         if not text:
             self.statusBar().showMessage("Type an answer first (or skip the question).", 3000)
             return
@@ -318,7 +381,8 @@ class MockInterviewWindow(QMainWindow):
 
         def sent() -> None:
             self.transcript.append_message(TurnKind.ANSWER, text)
-            self.answer_edit.clear()
+            if self.bottom.currentWidget() is self.answer_edit:
+                self.answer_edit.clear()
             if self.offline:
                 self._show_reference(text)
                 self._set_state(MockState.SELF_SCORING)
@@ -346,8 +410,9 @@ class MockInterviewWindow(QMainWindow):
         q = self.interview.current
         assert q is not None
         self.your_answer.show_markdown("### Your answer\n\n" + answer)
+        solution = f"\n\n### Reference solution\n\n```python\n{q.solution.strip()}\n```" if q.solution else ""
         self.reference_view.show_markdown(
-            "### Expected answer\n\n" + q.answer + "\n\n### Rubric\n\n" + rubric_markdown(q.rubric)
+            "### Expected answer\n\n" + q.answer + solution + "\n\n### Rubric\n\n" + rubric_markdown(q.rubric)
         )
         for view in (self.your_answer, self.reference_view):
             view.verticalScrollBar().setValue(0)
@@ -539,4 +604,6 @@ class MockInterviewWindow(QMainWindow):
             self.interview.finish(interrupted=True)
         if self.host is not None:
             self.host.shutdown()
+        if self.coding is not None:
+            self.coding.shutdown()
         super().closeEvent(event)

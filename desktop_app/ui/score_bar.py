@@ -89,7 +89,19 @@ class ScoreBar(QFrame):
             button.setVisible(has_question and revealed)
         if has_question and revealed:
             self.hint.setText("How did you do?")
+        self.suggest(None)
         self._label_buttons()
+
+    def suggest(self, score: str | None) -> None:
+        """Mark the score a coding run suggests (the user may still pick another); None clears it."""
+        if score is None and not any(b.property("suggested") for b in self.buttons.values()):
+            return
+        for name, button in self.buttons.items():
+            button.setProperty("suggested", name == score)
+            button.style().unpolish(button)
+            button.style().polish(button)
+        if score is not None:
+            self.hint.setText(f"Suggested: {SCORE_LABELS[score]}")
 
     def _label_buttons(self) -> None:
         """Full labels ("Strong · 4 d   3") when there is room; short ones ("Strong 4d") in a narrow window."""

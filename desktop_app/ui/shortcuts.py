@@ -41,6 +41,13 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("study", "toggle_bookmark", ("B",), "Bookmark / unbookmark", "Study"),
     Shortcut("study", "edit_note", ("N",), "Write a note on this question", "Study"),
     Shortcut("study", "toggle_always_show", ("A",), "Always show answers (browse mode)", "Study"),
+    Shortcut(
+        "study",
+        "run_code",
+        ("F5",),
+        "Coding question: run the tests on your code (or Ctrl+Enter in the editor)",
+        "Study",
+    ),
     Shortcut("study", "focus_topics", ("T",), "Go to the topics (↑ ↓ to choose, Tab onward)", "Navigate"),
     Shortcut("study", "focus_search", ("/", "Ctrl+F"), "Search", "Navigate"),
     Shortcut(

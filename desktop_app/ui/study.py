@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import peewee
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, QSettings, QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QStackedWidget, QStatusBar
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QSplitter, QStackedWidget, QStatusBar
 
 from desktop_app.core.review import StudySession
 from desktop_app.core.rows import QuestionRows
@@ -25,9 +25,14 @@ from desktop_app.ui.done_today import MORE_NEW, DoneForToday
 from desktop_app.ui.score_bar import ScoreBar
 from desktop_app.ui.sidebar import ALL_TOPICS, DUE
 
+FAILED_RUNS_FOR_OK = 3  # failed runs of a coding question before a pass only suggests OK
+
 if TYPE_CHECKING:
+    from desktop_app.core.bank import Question
+    from desktop_app.core.coderun import RunResult
     from desktop_app.core.store import Store
     from desktop_app.core.store.reader import Answer
+    from desktop_app.ui.coding_panel import CodingPanel
     from desktop_app.ui.lists import ListFeed
     from desktop_app.ui.question_list import QuestionListModel, QuestionListView
     from desktop_app.ui.question_view import QuestionView
@@ -62,6 +67,7 @@ class StudyWidgets:
     pages: QStackedWidget  # the question, or the done-for-today screen
     done_page: DoneForToday
     match_label: QLabel
+    question_split: QSplitter  # the question, and under it the coding panel for a coding question
 
 
 class StudyController(QObject):
@@ -96,6 +102,10 @@ class StudyController(QObject):
         self._waiting = False  # nothing selected yet: the question to keep is past the first page
         self.settled = False  # the latest list is all there
         self._shown_once = False
+        self.coding: CodingPanel | None = None  # made when the first coding question is shown
+        self._coding_qid: str | None = None
+        self._coding_since = 0.0  # when the current coding question was shown: runs since then count
+        self.suggested: str | None = None  # the score a coding run suggests, until the user records one
         w = widgets
         w.sidebar.topicSelected.connect(lambda _t: self.refresh_list())
         w.search_box.textChanged.connect(lambda _t: self.refresh_list())
@@ -119,8 +129,10 @@ class StudyController(QObject):
         self.w.question_list.setFocus()
 
     def close(self) -> None:
-        """Stop the list reader (stop, then wait) before the store it reads goes away."""
+        """Stop the list reader and any code run (stop, then wait) before the store goes away."""
         self.feed.close()
+        if self.coding is not None:
+            self.coding.shutdown()
 
     def _scroll_to_current(self) -> None:
         if self.session.index >= 0:
@@ -257,6 +269,7 @@ class StudyController(QObject):
             w.pages.setCurrentIndex(0)
         w.question_view.show_question(question, title, revealed)
         w.question_view.highlight(w.search_box.text())
+        self._show_coding(question)
         w.score_bar.show_state(
             self.store.sched.preview(question.id) if question and revealed else ({} if question else None), revealed
         )
@@ -272,6 +285,86 @@ class StudyController(QObject):
             w.rubric_panel.last_label.setText("")
             w.rubric_panel.load_note("")
             self._note_qid = None
+
+    # -- the coding round ----------------------------------------------------------------------------
+
+    def _show_coding(self, question: Question | None) -> None:
+        """A coding question gets the coding panel under it, starting from the last attempt or the stub."""
+        if question is None or not question.tests or not question.solution:
+            if self.coding is not None:
+                self.coding.hide()
+            self._coding_qid = None
+            return
+        panel = self._coding_panel()
+        if self._coding_qid != question.id:
+            last = self.store.attempts.last(question.id)
+            panel.load(question, last.code if last else None)
+            self._coding_qid = question.id
+            self._coding_since = time.time()
+            self.suggested = None
+            if last is not None:
+                panel.status.setText(f"Your last attempt: {last.outcome}")
+        panel.show()
+
+    def _coding_panel(self) -> CodingPanel:
+        if self.coding is None:
+            from desktop_app.ui.coding_panel import CodingPanel
+
+            panel = CodingPanel()
+            panel.ran.connect(self._code_ran)
+            panel.revealed.connect(self._solution_shown)
+            panel.gaveUp.connect(lambda: self._suggest("weak", "You gave up: Weak is suggested. Score it with 1-4."))
+            self.w.question_split.addWidget(panel)
+            self.w.question_split.setSizes([260, 520])
+            self.coding = panel
+        return self.coding
+
+    def run_code(self) -> None:
+        """F5: run the coding question's tests."""
+        if self.coding is not None and self.coding.isVisible():
+            self.coding.run()
+
+    def _solution_shown(self) -> None:
+        if not self.session.revealed:
+            self.session.reveal()
+            self.show_current()
+
+    def _code_ran(self, result: RunResult, code: str) -> None:
+        """Every run is kept (the editor starts from it next time); a pass suggests a score: Strong if the
+        solution was not shown and few runs failed first, else OK. The user records it or another one."""
+        from desktop_app.core.coderun import explain
+
+        item = self.session.current
+        if item is None or self.coding is None or result.stopped:
+            return
+        revealed = self.coding.solution_shown or self.session.revealed
+        outcome = explain(result, self.coding.limits)
+        try:
+            self.store.attempts.record(
+                item.qid, code, result.passed, len(result.tests), outcome, result.seconds, revealed
+            )
+        except WriteError as exc:
+            self.w.problems.report("Your code", exc, lambda: None)
+        if result.all_passed:
+            failed_before = self.store.attempts.failed_since(item.qid, self._coding_since)
+            strong = not revealed and failed_before < FAILED_RUNS_FOR_OK
+            reason = (
+                "first time, without the solution"
+                if strong
+                else ("after seeing the solution" if revealed else f"after {failed_before} failed runs")
+            )
+            tier = "strong" if strong else "ok"
+            self._suggest(
+                tier, f"All tests pass ({reason}): {SCORE_NAMES[tier]} is suggested. Press Esc, then a score (1-4)."
+            )
+
+    def _suggest(self, tier: str, message: str) -> None:
+        self.suggested = tier
+        if not self.session.revealed:
+            self.session.reveal()
+            self.show_current()
+        self.w.score_bar.suggest(tier)
+        self.w.status_bar.showMessage(message, 10000)
 
     def _select_row(self, row: int) -> None:
         view = self.w.question_list

@@ -21,6 +21,7 @@ from peewee import SqliteDatabase
 
 from desktop_app.core.schedule import StudyConfig
 from desktop_app.core.store import migrations
+from desktop_app.core.store.attempts import Attempts
 from desktop_app.core.store.banksync import BankSync
 from desktop_app.core.store.errors import StoreError, WriteError, low_on_space, underlying
 from desktop_app.core.store.mocks import MockLog
@@ -81,6 +82,7 @@ class Store:
         self.notes = Notes(self._db, self._gate)
         self.mocks = MockLog(self._db, self._gate)
         self.stats = Stats(self._db)
+        self.attempts = Attempts(self._db, self._gate)
 
     # -- opening -------------------------------------------------------------------------
 

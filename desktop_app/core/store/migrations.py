@@ -106,6 +106,14 @@ V5 = [
     'CREATE INDEX "question_row_topic_order" ON "question_row" ("topic_id", "level", "sort_key")',
 ]
 
+V6 = [
+    # The coding round: every run of the user's code against a question's tests, kept like a review.
+    'CREATE TABLE "code_attempt" ("id" INTEGER NOT NULL PRIMARY KEY, "qid" VARCHAR(255) NOT NULL, '
+    '"code" TEXT NOT NULL, "passed" INTEGER NOT NULL, "total" INTEGER NOT NULL, "outcome" TEXT NOT NULL, '
+    '"seconds" REAL NOT NULL, "revealed" INTEGER NOT NULL, "created_at" REAL NOT NULL)',
+    'CREATE INDEX "code_attempt_qid_created_at" ON "code_attempt" ("qid", "created_at")',
+]
+
 
 def _run(statements: list[str]) -> Callable[[SqliteDatabase], None]:
     def step(db: SqliteDatabase) -> None:
@@ -136,4 +144,4 @@ def steps(rebuild_derived: Callable[[SqliteDatabase], None]) -> list[Callable[[S
         bankindex.reindex_all(execute, cursor)
         bankindex.refresh_terms(execute)
 
-    return [_run(V1), _run(V2), v3, _run(V4), v5]
+    return [_run(V1), _run(V2), v3, _run(V4), v5, _run(V6)]

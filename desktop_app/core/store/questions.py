@@ -81,6 +81,16 @@ class Questions:
         query = ListQuery(topic_id=topic_id, level=level, status=status, search=search)
         return listing.full(self._db.execute_sql, query, limit)
 
+    def coding(self, level: str | None = None) -> builtins.list[QuestionSummary]:
+        """The live coding questions (those with tests to run), for a mock interview's coding round."""
+        sql = "SELECT num FROM question_row WHERE retired = 0 AND tests IS NOT NULL AND solution IS NOT NULL"
+        params: builtins.list[object] = []
+        if level:
+            sql += " AND level = ?"
+            params.append(level)
+        nums = [int(r[0]) for r in self._db.execute_sql(sql + " ORDER BY sort_key", params).fetchall()]
+        return self.summaries(nums)
+
     def summaries(self, nums: Sequence[int]) -> builtins.list[QuestionSummary]:
         """List rows by row number, in that order: a page of a list, read when it is shown."""
         return listing.summaries(self._db.execute_sql, nums)

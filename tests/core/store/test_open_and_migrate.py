@@ -277,7 +277,7 @@ def test_a_store_made_by_the_previous_version_is_converted_in_place(tmp_path: Pa
     assert {"title_search_content", "question_search_content"} <= old_tables
     con.close()
     s = Store.open(path)
-    assert s.schema_version() == store_module.SCHEMA_VERSION == 5
+    assert s.schema_version() == store_module.SCHEMA_VERSION >= 5
     assert [(r.qid, r.score, r.source) for r in s.reviews.all()] == [
         ("a1", "ok", "self"),
         ("b1", "weak", "mock"),
