@@ -9,6 +9,7 @@ for the command line, the bank's quality checks and the tests.
 from __future__ import annotations
 
 import ast
+import io
 import json
 import os
 import re
@@ -18,6 +19,7 @@ import sys
 import tempfile
 import threading
 import time
+import tokenize
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO
@@ -726,7 +728,9 @@ def _lambda_as_def(node: ast.stmt) -> ast.stmt:
     func = ast.FunctionDef(
         name=node.targets[0].id, args=node.value.args, body=[ast.Pass()], decorator_list=[], returns=None
     )
-    return ast.fix_missing_locations(ast.copy_location(func, node))
+    # A start but no end: it has no text of its own to copy, so the layout unparses it (which needs a line).
+    func.lineno, func.col_offset = node.lineno, node.col_offset
+    return func
 
 
 def _public(name: str) -> bool:
@@ -787,25 +791,117 @@ def stub(solution: str) -> str:
                 keep[i] = changed = True
                 needed |= _loaded_names(getattr(tree.body[i], "value", None))
     nodes = [node for node, k in zip(tree.body, keep, strict=True) if k]
-    return _layout(nodes)
+    return _layout(nodes, solution)
 
 
-def _layout(nodes: list[ast.stmt]) -> str:
-    """The kept statements as source: imports together, two blank lines around functions and classes."""
-    out: list[str] = []
-    previous: str | None = None
-    for node in nodes:
-        # Unparsed inside a module so a docstring keeps its triple quotes and its lines.
-        text = ast.unparse(ast.Module(body=[node], type_ignores=[]))
-        group = (
-            "def"
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
-            else "import"
-            if isinstance(node, ast.Import | ast.ImportFrom)
-            else "other"
-        )
-        if previous is not None:
-            out.append("\n\n\n" if "def" in (group, previous) else "\n" if group == previous else "\n\n")
-        out.append(text)
-        previous = group
-    return "".join(out) + "\n"
+def _group(node: ast.stmt) -> str:
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        return "def"
+    return "import" if isinstance(node, ast.Import | ast.ImportFrom) else "other"
+
+
+def _layout(nodes: list[ast.stmt], source: str) -> str:
+    """The kept statements as source: imports together, two blank lines around functions and classes.
+
+    Each statement is copied from the solution's own text where ast gives its position (so signatures keep
+    their author's layout, `eps: float = 1e-8` rather than `eps: float=1e-08`), and the result is checked
+    against the stub's syntax tree; on any difference the tree is unparsed instead.
+    """
+    expected = ast.dump(ast.Module(body=nodes, type_ignores=[]))
+    for render in (_statement_source, _statement_unparsed):
+        out: list[str] = []
+        previous: str | None = None
+        try:
+            for node in nodes:
+                group = _group(node)
+                if previous is not None:
+                    out.append("\n\n\n" if "def" in (group, previous) else "\n" if group == previous else "\n\n")
+                out.append(render(node, source))
+                previous = group
+            text = "".join(out) + "\n"
+            if ast.dump(ast.parse(text)) == expected:
+                return text
+        except (SyntaxError, ValueError, IndexError, tokenize.TokenError):
+            pass
+    return ast.unparse(ast.Module(body=nodes, type_ignores=[])) + "\n"  # unreachable in practice: a safe floor
+
+
+def _statement_unparsed(node: ast.stmt, source: str) -> str:
+    # Unparsed inside a module so a docstring keeps its triple quotes and its lines.
+    return ast.unparse(ast.Module(body=[node], type_ignores=[]))
+
+
+def _statement_source(node: ast.stmt, source: str, indent: str = "") -> str:
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        return _function_source(node, source, indent)
+    if isinstance(node, ast.ClassDef):
+        return _class_source(node, source, indent)
+    if not hasattr(node, "lineno"):  # made here (a placeholder pass): no text of its own
+        return indent + ast.unparse(node)
+    segment = ast.get_source_segment(source, node)
+    if segment is None:
+        return indent + ast.unparse(node)
+    return indent + segment
+
+
+def _lines_before(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, source: str) -> list[str]:
+    """The decorator lines, as written."""
+    if not node.decorator_list:
+        return []
+    lines = source.splitlines()
+    first = min(d.lineno for d in node.decorator_list)
+    return [line.rstrip() for line in lines[first - 1 : node.lineno - 1]]
+
+
+def _header(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, source: str) -> str:
+    """`def name(...) -> ...:` or `class Name(...):` as written, up to the colon that ends it."""
+    lines = source.splitlines(keepends=True)
+    text = lines[node.lineno - 1][node.col_offset :] + "".join(lines[node.lineno :])
+    depth = 0
+    for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+        if tok.type != tokenize.OP:
+            continue
+        if tok.string in "([{":
+            depth += 1
+        elif tok.string in ")]}":
+            depth -= 1
+        elif tok.string == ":" and depth == 0:
+            row, col = tok.end
+            head = text.splitlines(keepends=True)
+            return "".join(head[: row - 1]) + head[row - 1][:col]
+    raise ValueError("no colon ends the header")
+
+
+def _body_indent(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, indent: str) -> str:
+    first = node.body[0] if node.body else None
+    if first is not None and hasattr(first, "lineno") and first.lineno > node.lineno:
+        return " " * first.col_offset
+    return indent + "    "
+
+
+def _function_source(node: ast.FunctionDef | ast.AsyncFunctionDef, source: str, indent: str) -> str:
+    if getattr(node, "end_lineno", None) is None:  # made here from a lambda: no text of its own
+        return indent + ast.unparse(node).replace("\n", "\n" + indent)
+    inner = _body_indent(node, indent)
+    parts = [*_lines_before(node, source), indent + _header(node, source)]
+    for statement in node.body:
+        if hasattr(statement, "lineno"):
+            parts.append(inner + (ast.get_source_segment(source, statement) or ""))
+        else:
+            parts.append(inner + ast.unparse(statement))
+    return "\n".join(parts)
+
+
+def _class_source(node: ast.ClassDef, source: str, indent: str) -> str:
+    inner = _body_indent(node, indent)
+    parts = [*_lines_before(node, source), indent + _header(node, source)]
+    for i, item in enumerate(node.body):
+        if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            if i > 0:
+                parts.append("")
+            parts.append(_statement_source(item, source, inner))
+        elif hasattr(item, "lineno"):
+            parts.append(inner + (ast.get_source_segment(source, item) or ""))
+        else:
+            parts.append(inner + ast.unparse(item))
+    return "\n".join(parts)

@@ -462,12 +462,12 @@ def test_stub_keeps_signatures_docstrings_and_constants_and_drops_the_answer() -
         "Model",
     ]
     assert (
-        'def helper(x: np.ndarray, *, k: float=_DEFAULT_K, eps=EPS) -> np.ndarray:\n    """Scale x.\n\n    More words.\n    """\n    raise NotImplementedError\n'
+        'def helper(x: np.ndarray, *, k: float = _DEFAULT_K, eps=EPS) -> np.ndarray:\n    """Scale x.\n\n    More words.\n    """\n    raise NotImplementedError\n'
         in text
     )
-    assert "@functools.lru_cache(maxsize=None)\ndef cached(n: int=3) -> int:\n    raise NotImplementedError" in text
+    assert "@functools.lru_cache(maxsize=None)\ndef cached(n: int = 3) -> int:\n    raise NotImplementedError" in text
     assert (
-        "    bias: float = 0.0\n    NAMES = ('a', 'b')" in text
+        '    bias: float = 0.0\n    NAMES = ("a", "b")' in text
         and "    @property\n    def weight(self) -> float:" in text
     )
     assert "def relu(x):\n    raise NotImplementedError" in text and "lambda" not in text and "ACTIVATIONS" not in text
@@ -475,8 +475,39 @@ def test_stub_keeps_signatures_docstrings_and_constants_and_drops_the_answer() -
     assert (
         "return" not in text and "\n\n\n@functools.lru_cache" in text and text.endswith("raise NotImplementedError\n")
     )
+    # The author's own layout, where the syntax tree would print `lr: float=0.001`.
+    adam = next(q for q in CODING if q.id == "implement-adam-adamw-step")
+    assert "lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8,\n" in stub(adam.solution or "")
     with pytest.raises(ValueError, match="does not parse at line 1"):
         stub("def f(:\n")
+
+
+ODD_LAYOUT = """\
+class Base:
+  pass
+class A(
+    Base,  # the base
+):
+  \"\"\"Two-space indents.\"\"\"
+  x = 1
+  def f(self, a,
+        b=2):  # trailing comment
+    \"\"\"Doc
+    more.\"\"\"
+    return a
+  def g(self): return 3
+def h(x): "doc"; return x
+async def k(y: float = 1e-8) -> None:
+    await y
+"""
+
+
+def test_stub_of_an_odd_layout_keeps_it_and_still_compiles() -> None:
+    text = stub(ODD_LAYOUT)
+    compile(text, "stub", "exec")
+    assert "class A(\n    Base,  # the base\n):\n" in text and "  def f(self, a,\n        b=2):\n" in text
+    assert 'def h(x):\n    "doc"\n    raise NotImplementedError' in text and "async def k(y: float = 1e-8)" in text
+    assert "return" not in text and "await" not in text and text.count("raise NotImplementedError") == 4
 
 
 CODING = [q for q in load_bank([SHIPPED_BANK])[0].questions if q.solution]
