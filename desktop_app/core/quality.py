@@ -6,11 +6,10 @@ Run as ``python -m desktop_app.core.quality question_data [--run-solutions]`` wh
 
 from __future__ import annotations
 
-import json
+import math
 import re
-import subprocess
+import signal
 import sys
-import tempfile
 import tomllib
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -18,8 +17,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop_app.core import harness
 from desktop_app.core.bank import LEVELS, Bank, Question, load_bank
+from desktop_app.core.coderun import Job, Limits, RunResult, explain, run_blocking
 
 MIN_ANSWER_WORDS = 80
 MAX_ANSWER_WORDS = 350
@@ -230,46 +229,30 @@ MUTANT_TIMEOUT_S = 10.0
 
 
 def run_tests(solution: str, tests: str, timeout: float = SOLUTION_TIMEOUT_S) -> str | None:
-    """Run the tests against a solution in a fresh interpreter (the app's own harness); None means all pass."""
-    with tempfile.TemporaryDirectory(prefix="mlprep-check-") as tmp:
-        job = Path(tmp) / "job.json"
-        report_path = Path(tmp) / "report.json"
-        job.write_text(json.dumps({"solution": solution, "tests": tests}), encoding="utf-8")
-        try:
-            proc = subprocess.run(
-                [sys.executable, "-I", harness.__file__, str(job), str(report_path)],
-                capture_output=True,
-                text=True,
-                timeout=timeout,
-                cwd=tmp,
-            )
-        except subprocess.TimeoutExpired:
-            return f"timed out after {timeout:.0f} s"
-        try:
-            report = json.loads(report_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            tail = (proc.stderr.strip().splitlines() or ["(no output)"])[-3:]
-            return f"the run ended without a report (exit {proc.returncode}): " + " | ".join(tail)
-    return describe_failure(report)
+    """Run the tests against a solution the way the coding round does (the app's harness in a fresh, limited
+    interpreter); None means all pass."""
+    limits = Limits(wall_s=timeout, cpu_s=max(1, math.ceil(timeout)))
+    result = run_blocking(Job(solution, tests, limits=limits))
+    if result.timed_out or result.limit == "cpu" or result.signal == getattr(signal, "SIGXCPU", None):
+        return f"timed out after {timeout:.0f} s"
+    return describe_failure(result, limits)
 
 
-def describe_failure(report: dict[str, object]) -> str | None:
-    """One line saying what went wrong in a harness report, or None when every test passed."""
-    syntax = report.get("syntax_error")
-    if isinstance(syntax, dict):
-        return f"{syntax['file']} line {syntax['line']}: syntax error: {syntax['message']}"
-    setup = report.get("setup_error")
-    if isinstance(setup, dict):
-        return f"set-up of the {setup['where']} failed: {setup['message']}"
-    tests = report.get("tests")
-    if not isinstance(tests, list) or not report.get("finished"):
-        return "the run did not finish"
-    failed = [t for t in tests if not t.get("passed")]
+def describe_failure(result: RunResult, limits: Limits | None = None) -> str | None:
+    """One line saying what went wrong in a run, or None when every test passed."""
+    if result.syntax_error is not None:
+        s = result.syntax_error
+        return f"{s.file} line {s.line}: syntax error: {s.message}"
+    if result.setup_error is not None:
+        return f"set-up of the {result.setup_error.where} failed: {result.setup_error.message}"
+    if not result.finished:
+        return f"the run did not finish: {explain(result, limits or Limits())}"
+    failed = [t for t in result.tests if not t.passed]
     if not failed:
         return None
     first = failed[0]
-    where = f" (line {first['tests_line']} of the tests)" if first.get("tests_line") else ""
-    return f"{len(failed)} of {len(tests)} tests fail; {first['name']}: {first['message']}{where}"
+    where = f" (line {first.tests_line} of the tests)" if first.tests_line else ""
+    return f"{len(failed)} of {len(result.tests)} tests fail; {first.name}: {first.message}{where}"
 
 
 def run_solution(q: Question, timeout: float = SOLUTION_TIMEOUT_S) -> str | None:

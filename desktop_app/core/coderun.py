@@ -1,0 +1,907 @@
+"""Running the user's code for the coding round: the stub they start from, the job and its limits, the child's
+command and scrubbed environment, the harness's report read back, and one sentence on how the run ended.
+
+Qt-free. The window starts the child through QProcess with write_job(), command() and environment(), kills it
+with kill_group() and reads the outcome with read_report(); run_blocking() is the same run through subprocess,
+for the command line, the bank's quality checks and the tests.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import json
+import os
+import re
+import signal as _signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import tokenize
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import IO
+
+from desktop_app.core import harness
+
+JOB_FILE = "job.json"
+REPORT_FILE = "report.json"
+
+# Measured on Linux with numpy 2.4 and one BLAS thread (see environment()): the interpreter alone reserves 14 MB
+# of address space, importing numpy 100 MB, and the heaviest of the bank's 70 reference solutions and its 424
+# mutants peaks at 149 MB. A gigabyte leaves room for answers less frugal than the reference (an n-by-n distance
+# matrix, a copy too many) and still ends a runaway allocation with a MemoryError long before the machine swaps.
+# RLIMIT_AS caps address space, not resident memory, so the margin also covers libraries that reserve more
+# than they touch. Threaded BLAS would reserve a buffer per core; that is why the run is single-threaded.
+DEFAULT_MEMORY_MB = 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one run may use. wall_s is enforced by the parent (it kills the process group); the others by the
+    kernel, through the harness's resource limits, where the platform has them (Linux, and macOS in part)."""
+
+    wall_s: float = 10.0
+    cpu_s: int = 10
+    memory_mb: int = DEFAULT_MEMORY_MB
+    processes: int = 64
+    output_bytes: int = 1_000_000
+    file_mb: int = 16
+
+
+@dataclass(frozen=True)
+class Job:
+    """The user's code and what to do with it: run the tests, or (with an expression) evaluate that instead."""
+
+    solution: str
+    tests: str = ""
+    expression: str | None = None
+    limits: Limits = Limits()
+
+
+def write_job(job: Job, folder: Path) -> tuple[Path, Path]:
+    """Write the job into `folder` for the harness; returns (job file, report file to read afterwards)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    job_path = folder / JOB_FILE
+    report_path = folder / REPORT_FILE
+    # A report left by an earlier run in the same folder must never be read as this run's.
+    report_path.unlink(missing_ok=True)
+    data = {"solution": job.solution, "tests": job.tests, "expression": job.expression, "limits": asdict(job.limits)}
+    job_path.write_text(json.dumps(data), encoding="utf-8")
+    return job_path, report_path
+
+
+def command(job_path: Path, report_path: Path) -> list[str]:
+    """The child's command line: the harness under this interpreter, or the frozen app in its code-runner mode
+    (a frozen app has no separate python to run a script with)."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, "--run-tests", str(job_path), str(report_path)]
+    return [sys.executable, "-I", str(Path(harness.__file__).resolve()), str(job_path), str(report_path)]
+
+
+def environment(folder: Path) -> dict[str, str]:
+    """The child's whole environment, built from nothing rather than filtered from ours: no API keys, tokens,
+    proxies or PYTHON* settings can reach the user's code. Home and temporary files point into the run's
+    folder; I/O is UTF-8; BLAS and OpenMP use one thread (see DEFAULT_MEMORY_MB)."""
+    home = str(folder)
+    utf8 = "en_US.UTF-8" if sys.platform == "darwin" else "C.UTF-8"
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": home,
+        "TMPDIR": home,
+        "TEMP": home,
+        "TMP": home,
+        "LANG": utf8,
+        "LC_ALL": utf8,
+        "PYTHONIOENCODING": "utf-8",  # the frozen app reads it; under -I the harness sets UTF-8 itself
+        **{name: "1" for name in harness.SINGLE_THREADED},
+    }
+    if os.name == "nt":
+        # Windows cannot start Python without SYSTEMROOT (its crypto and sockets need it).
+        root = os.environ.get("SYSTEMROOT", r"C:\Windows")
+        env.update(
+            SYSTEMROOT=root,
+            WINDIR=root,
+            PATH=f"{root}\\System32;{root}",
+            USERPROFILE=home,
+            APPDATA=home,
+            LOCALAPPDATA=home,
+        )
+    return env
+
+
+def kill_group(pid: int) -> None:
+    """Kill the run's child and everything it started (the harness makes itself a process-group leader).
+
+    Call it while the child runs or before it is reaped, so its process-group id cannot have been reused; a
+    child that has not reached setsid yet is killed on its own. Never raises.
+    """
+    if not hasattr(os, "killpg"):  # Windows: no process groups to speak of; end the child itself
+        try:
+            os.kill(pid, _signal.SIGTERM)
+        except OSError:
+            pass
+        return
+    try:
+        os.killpg(pid, _signal.SIGKILL)
+        return
+    except ProcessLookupError:
+        pass  # no group of that id (yet): the child alone
+    except PermissionError:
+        return
+    try:
+        os.kill(pid, _signal.SIGKILL)
+    except OSError:
+        pass
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The outcome
+
+
+@dataclass
+class TestResult:
+    """One test_* function's outcome. kind is "" for a pass, else assertion, error, exit (sys.exit), memory,
+    blocked (tried to start a process) or file_size. in_setup: the tests' shared set-up called the user's code
+    and that raised, so every test failed with it."""
+
+    __test__ = False  # not a pytest test class, despite the name
+
+    name: str
+    passed: bool
+    seconds: float = 0.0
+    kind: str = ""
+    message: str = ""
+    solution_line: int | None = None
+    tests_line: int | None = None
+    in_setup: bool = False
+
+
+@dataclass(frozen=True)
+class SyntaxProblem:
+    """Code that does not compile. file: "solution.py" (the user's) or "tests.py" (the question's)."""
+
+    file: str
+    line: int | None
+    column: int | None
+    message: str
+
+
+@dataclass(frozen=True)
+class CodeError:
+    """An exception outside a test: while loading the code ("solution"), in the tests' set-up ("tests"), or
+    evaluating the custom input ("input"; kind "statement" or "syntax" when it is not an expression)."""
+
+    where: str
+    kind: str
+    message: str
+    solution_line: int | None = None
+    tests_line: int | None = None
+
+
+@dataclass
+class RunResult:
+    """Everything known about one run: the harness's report, and how the process ended."""
+
+    tests: list[TestResult] = field(default_factory=list)
+    syntax_error: SyntaxProblem | None = None
+    setup_error: CodeError | None = None
+    value: str | None = None
+    value_error: CodeError | None = None
+    finished: bool = False
+    exit_code: int | None = None
+    signal: int | None = None
+    timed_out: bool = False
+    stopped: bool = False
+    output: str = ""
+    output_truncated: bool = False
+    seconds: float = 0.0
+    # Beyond the basics: what the window shows around them.
+    names: list[str] = field(default_factory=list)  # every test, known before any ran
+    running: str | None = None  # the test running when the run ended, if it did not finish
+    phase: str = "starting"  # starting, loading (the user's module), setup, test, expression, done
+    limit: str | None = None  # "cpu" when the harness saw the CPU limit go off
+    expression: str | None = None
+    value_type: str | None = None
+    value_truncated: bool = False
+    value_output: str = ""  # what evaluating the expression printed
+    crash_line: int | None = None  # the user's line in the crash's Python stack (faulthandler)
+    has_report: bool = False  # False: the harness never started (or never wrote)
+    applied_limits: dict[str, int] = field(default_factory=dict)  # the rlimits the platform accepted
+
+    @property
+    def passed(self) -> int:
+        return sum(1 for t in self.tests if t.passed)
+
+    @property
+    def failed(self) -> int:
+        return sum(1 for t in self.tests if not t.passed)
+
+    @property
+    def all_passed(self) -> bool:
+        return (
+            self.finished
+            and self.syntax_error is None
+            and self.setup_error is None
+            and bool(self.tests)
+            and all(t.passed for t in self.tests)
+        )
+
+    @property
+    def first_failure(self) -> TestResult | None:
+        return next((t for t in self.tests if not t.passed), None)
+
+
+def _int(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _str(value: object, default: str = "") -> str:
+    return value if isinstance(value, str) else default
+
+
+def _code_error(raw: object, where: str) -> CodeError | None:
+    if not isinstance(raw, dict):
+        return None
+    return CodeError(
+        where=_str(raw.get("where"), where),
+        kind=_str(raw.get("kind"), "error"),
+        message=_str(raw.get("message")),
+        solution_line=_int(raw.get("solution_line")),
+        tests_line=_int(raw.get("tests_line")),
+    )
+
+
+_FATAL = {
+    "Segmentation fault": "SIGSEGV",
+    "Bus error": "SIGBUS",
+    "Floating-point exception": "SIGFPE",
+    "Floating point exception": "SIGFPE",
+    "Illegal instruction": "SIGILL",
+    "Aborted": "SIGABRT",
+}
+_FATAL_LINE = re.compile(r"^Fatal Python error: (.+?)\s*$", re.M)
+_SOLUTION_FRAME = re.compile(r'File "' + re.escape(harness.SOLUTION_FILE) + r'", line (\d+)')
+
+
+def _crash(output: str) -> tuple[int | None, int | None]:
+    """From faulthandler's dump in the output: the fatal signal and the user's innermost line."""
+    dumps = list(_FATAL_LINE.finditer(output))
+    if not dumps:
+        return None, None
+    found = dumps[-1]  # the last dump: the code could print a look-alike first
+    name = _FATAL.get(found.group(1))
+    number = getattr(_signal, name, None) if name else None
+    line = _SOLUTION_FRAME.search(output, found.end())  # most recent call first: the innermost frame
+    return (int(number) if number is not None else None), (int(line.group(1)) if line else None)
+
+
+def read_report(
+    report_path: Path,
+    exit_code: int | None = None,
+    signal: int | None = None,
+    timed_out: bool = False,
+    stopped: bool = False,
+    output: str = "",
+    output_truncated: bool = False,
+    seconds: float = 0.0,
+) -> RunResult:
+    """The run's result from the harness's report and how the process ended. A missing, half-written or foreign
+    report gives a result that says the run did not finish; it never raises.
+
+    exit_code: the exit status if the process exited; signal: the signal that ended it, if one did (from
+    QProcess, exitCode() after a CrashExit). When the process crashed and neither is known, pass both as None:
+    the signal is then read from faulthandler's message in the output.
+    """
+    result = RunResult(
+        exit_code=exit_code,
+        signal=signal,
+        timed_out=timed_out,
+        stopped=stopped,
+        output=output,
+        output_truncated=output_truncated,
+        seconds=seconds,
+    )
+    crash_signal, result.crash_line = _crash(output)
+    if result.signal is None and result.exit_code is None:
+        result.signal = crash_signal
+    try:
+        raw = json.loads(Path(report_path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return result
+    if not isinstance(raw, dict):
+        return result
+    result.has_report = True
+    for entry in raw.get("tests") or []:
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+            continue
+        passed = entry.get("passed") is True
+        seconds_taken = entry.get("seconds")
+        result.tests.append(
+            TestResult(
+                name=entry["name"],
+                passed=passed,
+                seconds=float(seconds_taken) if isinstance(seconds_taken, int | float) else 0.0,
+                kind="" if passed else _str(entry.get("kind"), "error"),
+                message="" if passed else _str(entry.get("message")),
+                solution_line=_int(entry.get("solution_line")),
+                tests_line=_int(entry.get("tests_line")),
+                in_setup=entry.get("in_setup") is True,
+            )
+        )
+    syntax = raw.get("syntax_error")
+    if isinstance(syntax, dict):
+        result.syntax_error = SyntaxProblem(
+            file=_str(syntax.get("file"), harness.SOLUTION_FILE),
+            line=_int(syntax.get("line")),
+            column=_int(syntax.get("column")),
+            message=_str(syntax.get("message")),
+        )
+    result.setup_error = _code_error(raw.get("setup_error"), "solution")
+    result.value_error = _code_error(raw.get("error"), "input")
+    names = raw.get("names")
+    result.names = [n for n in names if isinstance(n, str)] if isinstance(names, list) else []
+    result.finished = raw.get("finished") is True
+    result.running = raw.get("running") if isinstance(raw.get("running"), str) else None
+    result.phase = _str(raw.get("phase"), "starting")
+    result.limit = raw.get("limit") if isinstance(raw.get("limit"), str) else None
+    result.expression = raw.get("expression") if isinstance(raw.get("expression"), str) else None
+    result.value = raw.get("value") if isinstance(raw.get("value"), str) else None
+    result.value_type = raw.get("value_type") if isinstance(raw.get("value_type"), str) else None
+    result.value_truncated = raw.get("value_truncated") is True
+    result.value_output = _str(raw.get("stdout"))
+    isolation = raw.get("isolation")
+    applied = isolation.get("limits") if isinstance(isolation, dict) else None
+    if isinstance(applied, dict):
+        result.applied_limits = {k: v for k, v in applied.items() if isinstance(k, str) and _int(v) is not None}
+    return result
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# In words
+
+_SIGNAL_WORDS = {
+    "SIGSEGV": "segmentation fault",
+    "SIGBUS": "bus error",
+    "SIGFPE": "floating-point exception",
+    "SIGILL": "illegal instruction",
+    "SIGABRT": "abort",
+}
+_MESSAGE_CHARS = 300
+
+
+def _short(message: str) -> str:
+    message = " ".join(message.split())
+    return message if len(message) <= _MESSAGE_CHARS else message[: _MESSAGE_CHARS - 1] + "…"
+
+
+def _sentence(text: str) -> str:
+    return text if text.endswith((".", "!", "?", "…")) else text + "."
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return _signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
+
+
+def _at(solution_line: int | None, tests_line: int | None = None) -> str:
+    if solution_line is not None:
+        return f" at line {solution_line} of your code"
+    if tests_line is not None:
+        return f" (line {tests_line} of the tests)"
+    return ""
+
+
+def _during(result: RunResult) -> str:
+    if result.running:
+        return f" while running {result.running}"
+    return {
+        "loading": " while loading your code",
+        "setup": " during the tests' set-up",
+        "expression": " while evaluating the input",
+    }.get(result.phase, "")
+
+
+def _subject(result: RunResult) -> str:
+    if result.running:
+        return result.running
+    return {
+        "loading": "Your code, while loading,",
+        "setup": "The tests' set-up",
+        "expression": "The input",
+    }.get(result.phase, "The run")
+
+
+def _before(result: RunResult) -> str:
+    """The tests that finished before the run was cut short, so the user knows what still counts."""
+    if not result.tests:
+        return ""
+    done = ", ".join(f"{t.name} {'passed' if t.passed else 'failed'}" for t in result.tests)
+    return f" Before that: {done}."
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _failure_words(t: TestResult | CodeError, limits: Limits) -> str:
+    """What went wrong, to follow "the first, test_x," or "evaluating the input"."""
+    at = _at(t.solution_line, t.tests_line)
+    message = _short(t.message)
+    if t.kind == "blocked":
+        return f"tried to start a process{at}, which the code runner blocks: solve it in this process"
+    if t.kind == "memory":
+        return f"ran out of memory{at} (the limit is {limits.memory_mb} MB)"
+    if t.kind == "exit":
+        return f"ended with {message.removeprefix('the code called ')}{at}: return a value instead of exiting"
+    if t.kind == "file_size":
+        return f"wrote a file larger than the {limits.file_mb} MB limit{at}"
+    if t.kind == "assertion":
+        text = message.removeprefix("AssertionError").removeprefix(": ").strip()
+        return f"says: {text}{at}" if text else f"failed an assertion{at}"
+    return f"raised {message}{at}"
+
+
+def explain(result: RunResult, limits: Limits) -> str:
+    """One or two sentences for the user on how the run ended, whatever the way."""
+    during, before = _during(result), _before(result)
+    if result.stopped:
+        return f"You stopped the run{during}.{before}"
+    if result.syntax_error is not None:
+        s = result.syntax_error
+        column = f", column {s.column}" if s.column else ""
+        where = f"line {s.line}{column}" if s.line else "an unknown line"
+        if s.file == harness.TESTS_FILE:
+            return f"The question's tests have a syntax error at {where}: {s.message}. This is a problem with the question, not your code."
+        return f"Syntax error at {where} of your code: {s.message}."
+    if result.setup_error is not None:
+        e = result.setup_error
+        if e.where == "tests":
+            return (
+                f"The question's tests failed in their set-up with {_short(e.message)}"
+                f"{_at(None, e.tests_line)}. This is a problem with the question, not your code."
+            )
+        return f"Your code, while loading (before any test ran), {_failure_words(e, limits)}."
+    if result.timed_out:
+        return f"{_subject(result)} ran for more than {limits.wall_s:g} s and was stopped: an infinite loop?{before}"
+    if result.output_truncated and not result.finished:
+        return (
+            f"The code printed more than {limits.output_bytes:,} bytes{during}, so the run was stopped: "
+            f"a print inside a loop?{before}"
+        )
+    killed = result.signal is not None and result.signal == getattr(_signal, "SIGKILL", None)
+    if (
+        result.limit == "cpu"
+        or result.signal == getattr(_signal, "SIGXCPU", None)
+        # SIGKILL at the hard CPU limit, a second after a SIGXCPU the code did not return to Python to see
+        or (killed and result.seconds >= limits.cpu_s + 1)
+    ):
+        return (
+            f"{_subject(result)} used more than {limits.cpu_s} s of CPU time and was stopped: "
+            f"an infinite loop or a very slow algorithm?{before}"
+        )
+    if killed:
+        return (
+            f"The Python process was killed{during}, most likely for using too much memory "
+            f"(the limit is {limits.memory_mb} MB).{before}"
+        )
+    if result.signal is not None:
+        name = _signal_name(result.signal)
+        words = _SIGNAL_WORDS.get(name, name)
+        at = f", at line {result.crash_line} of your code" if result.crash_line else ""
+        return f"The Python process crashed ({words}){during}{at}.{before}"
+    if result.expression is not None and result.finished:
+        if result.value_error is not None:
+            e = result.value_error
+            if e.kind in ("statement", "syntax"):
+                return e.message[:1].upper() + e.message[1:] + "."
+            return f"Evaluating {_short(result.expression)}, your code {_failure_words(e, limits)}."
+        if result.value_type == "NoneType":
+            return f"{_short(result.expression)} returned None."
+        return f"{_short(result.expression)} returned a value of type {result.value_type or 'unknown'}."
+    if not result.finished:
+        last = next((line for line in reversed(result.output.splitlines()) if line.strip()), "")
+        if not result.has_report:
+            code = f" (exit code {result.exit_code})" if result.exit_code is not None else ""
+            return f"The code runner did not start{code}: {_short(last) or 'no output'}"
+        if re.search(r"memory|alloc", last, re.I):
+            # A library that gives up on a failed allocation by exiting (OpenBLAS does) rather than raising.
+            return f"The code ran out of memory{during} (the limit is {limits.memory_mb} MB): {_sentence(_short(last))}{before}"
+        if result.exit_code is not None:
+            said = f" Its last output: {_sentence(_short(last))}" if last else " Does the code call os._exit?"
+            return f"The Python process exited with code {result.exit_code}{during}, before the tests finished.{said}{before}"
+        return f"The run ended before the tests finished{during}.{before}"
+    if not result.tests:
+        return "No tests ran."
+    first = result.first_failure
+    if first is None:
+        return "The test passed." if len(result.tests) == 1 else f"All {len(result.tests)} tests passed."
+    failed = f"{result.failed} of {_plural(len(result.tests), 'test')} failed"
+    if first.in_setup:
+        return (
+            f"{failed}: the tests' set-up calls your code, and it {_failure_words(first, limits)} "
+            f"(line {first.tests_line} of the tests)."
+            if first.tests_line
+            else f"{failed}: the tests' set-up calls your code, and it {_failure_words(first, limits)}."
+        )
+    return f"{failed}; the first, {first.name}, {_failure_words(first, limits)}."
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# A whole run, blocking
+
+
+class _Output(threading.Thread):
+    """Reads the child's merged stdout and stderr, keeping the first `cap` bytes; past the cap it keeps reading
+    (so the child never blocks on a full pipe before it is killed) and throws the rest away."""
+
+    def __init__(self, stream: IO[bytes], cap: int):
+        super().__init__(daemon=True)
+        self.stream = stream
+        self.cap = cap
+        self.chunks: list[bytes] = []
+        self.size = 0
+        self.over = threading.Event()
+        self.done = threading.Event()
+        self.wake = threading.Event()
+
+    def run(self) -> None:
+        try:
+            while chunk := self.stream.read1(65536):  # type: ignore[attr-defined]
+                if self.size <= self.cap:
+                    self.chunks.append(chunk)
+                    self.size += len(chunk)
+                    if self.size > self.cap:
+                        self.over.set()
+                        self.wake.set()
+        except (OSError, ValueError):
+            pass
+        finally:
+            self.done.set()
+            self.wake.set()
+
+    def text(self) -> str:
+        return b"".join(self.chunks)[: self.cap].decode("utf-8", "replace")
+
+
+def _exited(proc: subprocess.Popen[bytes]) -> bool:
+    """Whether the child has exited, without reaping it, so its process-group id stays ours to kill."""
+    if proc.returncode is not None:
+        return True
+    waitid = getattr(os, "waitid", None)
+    if waitid is None:
+        return proc.poll() is not None
+    try:
+        return waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
+    except ChildProcessError:
+        return proc.poll() is not None
+
+
+def run_blocking(job: Job, timeout_grace: float = 2.0) -> RunResult:
+    """Run a job to the end in a child process and return its result.
+
+    The child gets limits.wall_s plus `timeout_grace` seconds from launch (the grace covers starting the
+    interpreter and importing numpy, which are not the user's time); then its whole process group is killed.
+    Output past limits.output_bytes also ends the run. The run's folder (cwd, HOME, TMPDIR) is deleted after.
+    """
+    limits = job.limits
+    with tempfile.TemporaryDirectory(prefix="mlprep-run-", ignore_cleanup_errors=True) as tmp:
+        folder = Path(tmp)
+        job_path, report_path = write_job(job, folder)
+        started = time.monotonic()
+        proc = subprocess.Popen(
+            command(job_path, report_path),
+            cwd=folder,
+            env=environment(folder),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=hasattr(os, "setsid"),  # a group of its own from the first instruction
+        )
+        assert proc.stdout is not None
+        reader = _Output(proc.stdout, limits.output_bytes)
+        reader.start()
+        deadline = started + limits.wall_s + timeout_grace
+        timed_out = False
+        while not reader.over.is_set() and not _exited(proc):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                timed_out = True
+                break
+            if reader.done.is_set():
+                time.sleep(min(left, 0.005))  # the pipe closed: the exit is a moment away
+            else:
+                reader.wake.wait(min(left, 0.05))
+        kill_group(proc.pid)  # on a limit, and after a normal exit for anything the code left behind
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # stuck in the kernel; it has been sent SIGKILL and will go
+            proc.kill()
+            proc.wait()
+        reader.join(timeout=2.0)
+        if not reader.is_alive():
+            proc.stdout.close()
+        seconds = time.monotonic() - started
+        code = proc.returncode
+        return read_report(
+            report_path,
+            exit_code=code if code >= 0 else None,
+            signal=-code if code < 0 else None,
+            timed_out=timed_out,
+            output=reader.text(),
+            output_truncated=reader.over.is_set(),
+            seconds=seconds,
+        )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The stub the user starts from
+
+
+def _loaded_names(node: ast.AST | None) -> set[str]:
+    if node is None:
+        return set()
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+
+
+def _calls_any(node: ast.AST | None, names: set[str]) -> bool:
+    """Whether evaluating `node` would call one of `names` (the solution's own functions and classes)."""
+    if node is None:
+        return False
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Call):
+            root = sub.func
+            while isinstance(root, ast.Attribute):
+                root = root.value
+            if isinstance(root, ast.Name) and root.id in names:
+                return True
+    return False
+
+
+def _signature_names(node: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    names: set[str] = set()
+    for part in (*node.decorator_list, node.args, node.returns):
+        names |= _loaded_names(part)
+    return names
+
+
+def _docstring(body: list[ast.stmt]) -> list[ast.stmt]:
+    first = body[0] if body else None
+    if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+        return [first]
+    return []
+
+
+def _stub_function(node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+    raise_it = ast.Raise(exc=ast.Name(id="NotImplementedError", ctx=ast.Load()), cause=None)
+    node.body = [*_docstring(node.body), raise_it]
+
+
+def _assigned(node: ast.stmt) -> list[str] | None:
+    """The plain names a simple assignment binds, or None when it is not one (attributes, subscripts...)."""
+    if isinstance(node, ast.AnnAssign):
+        return [node.target.id] if isinstance(node.target, ast.Name) else None
+    if not isinstance(node, ast.Assign):
+        return None
+    names: list[str] = []
+    for target in node.targets:
+        parts = target.elts if isinstance(target, ast.Tuple | ast.List) else [target]
+        if not all(isinstance(p, ast.Name) for p in parts):
+            return None
+        names += [p.id for p in parts if isinstance(p, ast.Name)]
+    return names
+
+
+def _stub_class(node: ast.ClassDef, own: set[str], needed: set[str]) -> None:
+    """Methods stubbed; the docstring, nested classes and class-level assignments (dataclass fields, constants
+    such as BOS = "<s>") kept, unless computing one would call the solution's own code."""
+    body: list[ast.stmt] = list(_docstring(node.body))
+    for item in node.body[len(body) :]:
+        if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
+            _stub_function(item)
+            needed |= _signature_names(item)
+            body.append(item)
+        elif isinstance(item, ast.ClassDef):
+            _stub_class(item, own, needed)
+            body.append(item)
+        elif _assigned(item) is not None and not _calls_any(getattr(item, "value", None), own):
+            needed |= _loaded_names(item)
+            body.append(item)
+    node.body = body or [ast.Pass()]
+    for part in (*node.decorator_list, *node.bases, *node.keywords):
+        needed |= _loaded_names(part)
+
+
+def _lambda_as_def(node: ast.stmt) -> ast.stmt:
+    """`relu = lambda x: ...` is a function the tests call by name: it becomes a def, to be stubbed like one."""
+    if not (
+        isinstance(node, ast.Assign)
+        and len(node.targets) == 1
+        and isinstance(node.targets[0], ast.Name)
+        and isinstance(node.value, ast.Lambda)
+    ):
+        return node
+    func = ast.FunctionDef(
+        name=node.targets[0].id, args=node.value.args, body=[ast.Pass()], decorator_list=[], returns=None
+    )
+    # A start but no end: it has no text of its own to copy, so the layout unparses it (which needs a line).
+    func.lineno, func.col_offset = node.lineno, node.col_offset
+    return func
+
+
+def _public(name: str) -> bool:
+    return not name.startswith("_") or (name.startswith("__") and name.endswith("__"))
+
+
+def stub(solution: str) -> str:
+    """The code the user starts from, derived from the reference solution with `ast`.
+
+    Kept: the module docstring, imports, classes, and every function and method with its decorators, full
+    signature and docstring, its body replaced by `raise NotImplementedError`. Kept too are module-level
+    assignments to plain names that need none of the solution's own code to compute, when the name is public
+    (a constant the tests may use, like EPS or __all__) or a kept signature or class needs it (a default such
+    as `eps=_EPS`); `name = lambda ...` becomes a stubbed def. Dropped: everything else at module level
+    (private tables such as a regex or a dispatch dict, tables of lambdas, and any code that runs), since it is
+    part of the answer or would need the stubbed code at import.
+    Raises ValueError when the solution does not parse.
+    """
+    try:
+        tree = ast.parse(solution)
+    except (SyntaxError, ValueError) as exc:
+        line = f" at line {exc.lineno}" if isinstance(exc, SyntaxError) and exc.lineno else ""
+        raise ValueError(f"the solution does not parse{line}: {exc}") from exc
+    tree.body = [_lambda_as_def(node) for node in tree.body]
+    own = {n.name for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)}
+    needed: set[str] = set()
+    keep: list[bool] = []
+    assignments: dict[int, list[str]] = {}
+    docstring = _docstring(tree.body)
+    for i, node in enumerate(tree.body):
+        if (docstring and i == 0) or isinstance(node, ast.Import | ast.ImportFrom):
+            keep.append(True)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            _stub_function(node)
+            needed |= _signature_names(node)
+            keep.append(True)
+        elif isinstance(node, ast.ClassDef):
+            _stub_class(node, own, needed)
+            keep.append(True)
+        else:
+            names = _assigned(node)
+            value = getattr(node, "value", None)
+            if names is None or _calls_any(value, own):
+                keep.append(False)  # code that runs, or that would need the stubbed functions at import
+                continue
+            assignments[i] = names
+            # A table of lambdas is part of the answer: kept only when a signature needs it.
+            reveals = value is not None and any(isinstance(n, ast.Lambda) for n in ast.walk(value))
+            keep.append(not reveals and any(_public(n) for n in names))
+            if keep[-1]:
+                needed |= _loaded_names(value)
+    # Private constants that a kept signature, class or constant needs, and what those need in turn.
+    changed = True
+    while changed:
+        changed = False
+        for i, names in assignments.items():
+            if not keep[i] and needed & set(names):
+                keep[i] = changed = True
+                needed |= _loaded_names(getattr(tree.body[i], "value", None))
+    nodes = [node for node, k in zip(tree.body, keep, strict=True) if k]
+    return _layout(nodes, solution)
+
+
+def _group(node: ast.stmt) -> str:
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        return "def"
+    return "import" if isinstance(node, ast.Import | ast.ImportFrom) else "other"
+
+
+def _layout(nodes: list[ast.stmt], source: str) -> str:
+    """The kept statements as source: imports together, two blank lines around functions and classes.
+
+    Each statement is copied from the solution's own text where ast gives its position (so signatures keep
+    their author's layout, `eps: float = 1e-8` rather than `eps: float=1e-08`), and the result is checked
+    against the stub's syntax tree; on any difference the tree is unparsed instead.
+    """
+    expected = ast.dump(ast.Module(body=nodes, type_ignores=[]))
+    for render in (_statement_source, _statement_unparsed):
+        out: list[str] = []
+        previous: str | None = None
+        try:
+            for node in nodes:
+                group = _group(node)
+                if previous is not None:
+                    out.append("\n\n\n" if "def" in (group, previous) else "\n" if group == previous else "\n\n")
+                out.append(render(node, source))
+                previous = group
+            text = "".join(out) + "\n"
+            if ast.dump(ast.parse(text)) == expected:
+                return text
+        except (SyntaxError, ValueError, IndexError, tokenize.TokenError):
+            pass
+    return ast.unparse(ast.Module(body=nodes, type_ignores=[])) + "\n"  # unreachable in practice: a safe floor
+
+
+def _statement_unparsed(node: ast.stmt, source: str) -> str:
+    # Unparsed inside a module so a docstring keeps its triple quotes and its lines.
+    return ast.unparse(ast.Module(body=[node], type_ignores=[]))
+
+
+def _statement_source(node: ast.stmt, source: str, indent: str = "") -> str:
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        return _function_source(node, source, indent)
+    if isinstance(node, ast.ClassDef):
+        return _class_source(node, source, indent)
+    if not hasattr(node, "lineno"):  # made here (a placeholder pass): no text of its own
+        return indent + ast.unparse(node)
+    segment = ast.get_source_segment(source, node)
+    if segment is None:
+        return indent + ast.unparse(node)
+    return indent + segment
+
+
+def _lines_before(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, source: str) -> list[str]:
+    """The decorator lines, as written."""
+    if not node.decorator_list:
+        return []
+    lines = source.splitlines()
+    first = min(d.lineno for d in node.decorator_list)
+    return [line.rstrip() for line in lines[first - 1 : node.lineno - 1]]
+
+
+def _header(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, source: str) -> str:
+    """`def name(...) -> ...:` or `class Name(...):` as written, up to the colon that ends it."""
+    lines = source.splitlines(keepends=True)
+    text = lines[node.lineno - 1][node.col_offset :] + "".join(lines[node.lineno :])
+    depth = 0
+    for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+        if tok.type != tokenize.OP:
+            continue
+        if tok.string in "([{":
+            depth += 1
+        elif tok.string in ")]}":
+            depth -= 1
+        elif tok.string == ":" and depth == 0:
+            row, col = tok.end
+            head = text.splitlines(keepends=True)
+            return "".join(head[: row - 1]) + head[row - 1][:col]
+    raise ValueError("no colon ends the header")
+
+
+def _body_indent(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, indent: str) -> str:
+    first = node.body[0] if node.body else None
+    if first is not None and hasattr(first, "lineno") and first.lineno > node.lineno:
+        return " " * first.col_offset
+    return indent + "    "
+
+
+def _function_source(node: ast.FunctionDef | ast.AsyncFunctionDef, source: str, indent: str) -> str:
+    if getattr(node, "end_lineno", None) is None:  # made here from a lambda: no text of its own
+        return indent + ast.unparse(node).replace("\n", "\n" + indent)
+    inner = _body_indent(node, indent)
+    parts = [*_lines_before(node, source), indent + _header(node, source)]
+    for statement in node.body:
+        if hasattr(statement, "lineno"):
+            parts.append(inner + (ast.get_source_segment(source, statement) or ""))
+        else:
+            parts.append(inner + ast.unparse(statement))
+    return "\n".join(parts)
+
+
+def _class_source(node: ast.ClassDef, source: str, indent: str) -> str:
+    inner = _body_indent(node, indent)
+    parts = [*_lines_before(node, source), indent + _header(node, source)]
+    for i, item in enumerate(node.body):
+        if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            if i > 0:
+                parts.append("")
+            parts.append(_statement_source(item, source, inner))
+        elif hasattr(item, "lineno"):
+            parts.append(inner + (ast.get_source_segment(source, item) or ""))
+        else:
+            parts.append(inner + ast.unparse(item))
+    return "\n".join(parts)
