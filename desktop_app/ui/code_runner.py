@@ -28,6 +28,7 @@ class CodeRunner(QObject):
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
         self._process: QProcess | None = None
+        self._alive: set[QProcess] = set()  # every process not yet discarded, the replaced ones too
         self._folder: Path | None = None
         self._report: Path | None = None
         self._job: Job | None = None
@@ -51,7 +52,12 @@ class CodeRunner(QObject):
         self._folder = Path(tempfile.mkdtemp(prefix="mlprep-run-"))
         job_path, self._report = write_job(job, self._folder)
         argv = command(job_path, self._report)
-        process = QProcess(self)
+        # Not a child of the runner: a QProcess child that had deleteLater() called and whose runner was then
+        # garbage-collected crashed PySide on the next event loop pass (tests/ui/test_coding.py). The
+        # runner holds each process itself until it is discarded.
+        process = QProcess()
+        self._alive.add(process)
+        process.setProperty("folder", str(self._folder))
         env = QProcessEnvironment()
         for key, value in environment(self._folder).items():
             env.insert(key, value)
@@ -106,10 +112,12 @@ class CodeRunner(QObject):
             self._kill(process)  # a print loop: stop it rather than read megabytes nobody will see
 
     def _done(self, process: QProcess, code: int, status: QProcess.ExitStatus) -> None:
-        if process is not self._process:
+        if process is not self._process:  # a run replaced by a newer one: nothing to report, only tidy up
+            self._discard(process)
             return
         self._read(process, out=True)
         self._read(process, out=False)
+        # On a crash QProcess reports the signal that ended the process as its exit code (checked on Linux).
         crashed = status == QProcess.ExitStatus.CrashExit
         self._finish(process, None if crashed else int(code), int(code) if crashed and code > 0 else None)
 
@@ -133,10 +141,15 @@ class CodeRunner(QObject):
             output_truncated=self._truncated,
             seconds=time.monotonic() - self._started_at,
         )
-        if self._folder is not None:
-            shutil.rmtree(self._folder, ignore_errors=True)
-        process.deleteLater()
+        self._discard(process)
         self.finished.emit(result)
+
+    def _discard(self, process: QProcess) -> None:
+        folder = process.property("folder")
+        if folder:
+            shutil.rmtree(folder, ignore_errors=True)
+        self._alive.discard(process)
+        process.deleteLater()
 
     def shutdown(self) -> None:
         """Stop, then wait for the process to be gone: nothing of a run outlives its window."""

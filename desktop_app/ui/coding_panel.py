@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.bank import Question
 from desktop_app.core.coderun import Job, Limits, RunResult, explain, stub
+from desktop_app.core.harness import SOLUTION_FILE
 from desktop_app.ui.code_editor import CodeEditor
 from desktop_app.ui.code_runner import CodeRunner
 from desktop_app.ui.textview import MarkdownView
@@ -201,8 +202,8 @@ class CodingPanel(QWidget):
         self.status.setText(explain(result, self.limits))
         self.results.show_markdown(results_markdown(result, self.limits))
         line = None
-        if result.syntax_error and result.syntax_error.get("line"):
-            line = int(result.syntax_error["line"])
+        if result.syntax_error is not None and result.syntax_error.file == SOLUTION_FILE:
+            line = result.syntax_error.line
         elif result.first_failure is not None and result.first_failure.solution_line:
             line = result.first_failure.solution_line
         self.editor.mark_line(line, self.status.text())
@@ -238,9 +239,9 @@ class CodingPanel(QWidget):
         self.run_button.setEnabled(False)
         self.stop_button.setEnabled(True)
         self.status.setText(f"Running {expression} on your code and on the reference…")
+        self._custom_pending = True
         self.runner.run(Job(self.editor.text(), "", expression=expression, limits=self.limits))
         self._reference.run(Job(q.solution, "", expression=expression, limits=self.limits))
-        self._custom_pending = True
 
     def _on_reference(self, result: RunResult) -> None:
         self._custom["reference"] = result
@@ -262,8 +263,8 @@ class CodingPanel(QWidget):
         self.stop_button.setEnabled(False)
 
         def shown(r: RunResult) -> str:
-            if r.value_error:
-                return f"raised {r.value_error}"
+            if r.value_error is not None:
+                return f"raised {r.value_error.kind}: {r.value_error.message}"
             if r.value is None:
                 return explain(r, self.limits)
             return str(r.value)

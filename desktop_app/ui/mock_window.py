@@ -355,6 +355,10 @@ class MockInterviewWindow(QMainWindow):
         assert panel is not None
         code = panel.editor.text()
         result = panel.last_result
+        if panel.runner.running:  # a run is going: submit what it finds
+            self._submit_after_run = True
+            self.statusBar().showMessage("Submitting once the tests finish…", 4000)
+            return None
         if result is None or panel._code != code:
             self._submit_after_run = True
             panel.run()
