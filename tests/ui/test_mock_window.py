@@ -414,3 +414,92 @@ def test_after_a_self_score_the_next_question_is_in_view(qtbot: QtBot, data_dir:
     assert not cursor.isNull()
     rect = view.cursorRect(cursor)
     assert view.viewport().rect().intersects(rect), "the new question is on screen, not the old reference"
+
+
+# -- issue 16: a coding round -------------------------------------------------------------------
+
+
+CODE_GRADE = {
+    **GOOD_GRADE,
+    "tier": "strong",
+    "feedback": "Correct and vectorised.",
+    "complexity": "O(n) time, O(n) memory for the masks.",
+    "code_quality": "Readable; the zero-division guard is explicit.",
+    "follow_up": "How would this change for a stream that does not fit in memory?",
+}
+
+
+def test_a_coding_round_runs_the_tests_submits_the_code_and_is_graded_on_it(
+    qtbot: QtBot, data_dir: Path, fake: FakeAnthropic, tmp_path: Path
+) -> None:
+    window = main_window(qtbot, data_dir)
+    fake.push(
+        Script("text", text="Please implement this one."),
+        Script("tool", tool_input=CODE_GRADE),
+        Script("tool", tool_input=STRONG),
+    )
+    mock = start(qtbot, window, MockConfig(count=1, coding=1, model="claude-sonnet-5-5", follow_up_rounds=1))
+    wait_state(qtbot, mock, "answering", SLOW_START)
+    question = mock.interview.current
+    assert question is not None and question.tests and question.solution and mock.interview.is_coding()
+    panel = mock.coding
+    assert panel is not None and panel.isVisible() and not mock.answer_edit.isVisible()
+    assert "raise NotImplementedError" in panel.editor.text()
+    assert mock.send_button.text().startswith("Submit code")
+    assert not panel.solution_button.isVisible(), "the reference comes with the grade, not before"
+
+    # Submitting code that has not been run runs the tests first, then sends code and results together.
+    panel.editor.set_text(question.solution)
+    panel.editor.setFocus()
+    with qtbot.waitSignal(mock.stateChanged, check_params_cb=lambda s: s == "answering", timeout=30_000):
+        qtbot.keyClick(
+            panel.editor,
+            Qt.Key.Key_Return,
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+        )
+    assert panel.last_result is not None and panel.last_result.all_passed
+    grade_request = fake.requests[1]
+    sent = str(grade_request["messages"])
+    assert question.solution.strip().splitlines()[-1].strip() in sent, "the code went to the grader"
+    assert "Tests: All" in sent and "passed: " in sent, "with how its tests went"
+    system = str(grade_request["system"])
+    assert "Reference solution" in system or question.solution.strip()[:60] in system
+    schema = grade_request["tools"][0]["input_schema"]["properties"]
+    assert "complexity" in schema and "code_quality" in schema
+    shown = mock.transcript.toPlainText()
+    assert "O(n) time" in shown and "zero-division guard" in shown
+    assert "stream that does not fit in memory" in shown
+
+    # The follow-up is answered in words, in the answer box.
+    assert not mock.interview.is_coding() and mock.answer_edit.isVisible()
+    with qtbot.waitSignal(mock.stateChanged, check_params_cb=lambda s: s == "finished", timeout=10_000):
+        answer(qtbot, mock, "Count the cells per chunk and sum them.")
+
+    store = window.store
+    assert store is not None
+    turns = store.mocks.turns(mock.interview.session_id)
+    kept = "\n".join(t.text for t in turns)
+    assert "```python" in kept and "Tests: All" in kept
+    export = tmp_path / "coding.md"
+    mock.export_to(str(export))
+    text = export.read_text(encoding="utf-8")
+    assert "```python" in text and "Tests: All" in text and "O(n) time" in text
+
+
+def test_a_self_graded_coding_round_shows_the_test_results_and_the_reference_solution(
+    qtbot: QtBot, data_dir: Path
+) -> None:
+    window = main_window(qtbot, data_dir)
+    mock = start(qtbot, window, MockConfig(count=1, coding=1, offline=True))
+    question = mock.interview.current
+    assert question is not None and question.solution and mock.coding is not None
+    with qtbot.waitSignal(mock.coding.ran, timeout=30_000):
+        qtbot.mouseClick(mock.coding.run_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(mock.send_button, Qt.MouseButton.LeftButton)
+    assert mock.state == "self_scoring"
+    mine = mock.your_answer.toPlainText()
+    assert "raise NotImplementedError" in mine and "FAILED" in mine
+    reference = mock.reference_view.toPlainText()
+    assert "Reference solution" in reference and question.solution.strip().splitlines()[-1].strip() in reference
+    mock.self_score("weak")
+    assert mock.state == "finished"
