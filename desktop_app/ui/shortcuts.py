@@ -116,6 +116,7 @@ MOVING_AROUND = (
     ("↑ ↓", "Move in the pane that has the focus: topics in the sidebar, questions in the list"),
     ("Esc or Ctrl+W", "Close the dashboard or a dialog; the focus goes back where it was"),
     ("Enter", "In a dialog: its main button"),
+    ("Ctrl+Tab, or Esc then Tab", "Leave the code editor (in it, Tab indents, Shift+Tab dedents, Ctrl+/ comments)"),
 )
 
 

@@ -189,6 +189,21 @@ def test_f5_runs_the_tests_from_the_main_window(qtbot: QtBot, data_dir: Path, ba
     assert blocker.args[0].all_passed
 
 
+def test_from_the_editor_esc_then_a_number_records_the_score(qtbot: QtBot, data_dir: Path, bank: Path) -> None:
+    """What the status bar tells the user after a pass: Esc leaves the editor, then 1-4 scores."""
+    window, panel = coding_window(qtbot, data_dir, bank)
+    panel.editor.setFocus()
+    run(qtbot, panel, SOLUTION)
+    assert "Press Esc, then a score" in window.statusBar().currentMessage()
+    panel.editor.setFocus()
+    qtbot.keyClick(panel.editor, Qt.Key.Key_Escape)
+    assert QApplication.focusWidget() is not panel.editor
+    qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_3)
+    assert panel.editor.text() == SOLUTION, "the 3 went to the score bar, not into the code"
+    qtbot.waitUntil(lambda: window.store.reviews.last("implement-mean", "self") is not None)  # type: ignore[union-attr]
+    assert window.store.reviews.last("implement-mean", "self").score == "strong"  # type: ignore[union-attr]
+
+
 def test_ctrl_enter_in_the_editor_runs_the_tests(qtbot: QtBot, data_dir: Path, bank: Path) -> None:
     _, panel = coding_window(qtbot, data_dir, bank)
     panel.editor.set_text(SOLUTION)

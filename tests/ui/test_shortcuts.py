@@ -29,6 +29,12 @@ def test_required_study_keys_are_present() -> None:
     assert {"/", "Ctrl+F"} <= table["focus_search"] and "Escape" in table["back_to_list"]
     assert "?" in table["show_help"] and "Ctrl+Q" in table["quit"]
     assert {"undo_score", "toggle_bookmark", "zoom_in", "zoom_out"} <= table.keys()
+    assert table["run_code"] == {"F5"}  # issue 16; Ctrl+Enter belongs to the coding panel (it is Send elsewhere)
+
+
+def test_the_help_sheet_says_how_to_leave_the_code_editor() -> None:
+    html = help_html()
+    assert "Ctrl+Tab, or Esc then Tab" in html and "Leave the code editor" in html
 
 
 def test_every_action_is_a_method_of_its_owner_and_bound(qtbot: QtBot, data_dir: Path) -> None:
