@@ -293,5 +293,9 @@ def test_a_store_made_by_the_previous_version_is_converted_in_place(tmp_path: Pa
     assert {t.id: (t.reviewed, t.total) for t in s.questions.topics()} == {"alpha": (1, 2), "beta": (1, 2)}
     assert s.execute("PRAGMA freelist_count") == [(0,)]
     assert s.execute("PRAGMA integrity_check") == [("ok",)]
+    # Schema 6: the coding round's log arrives empty and takes writes.
+    assert s.attempts.last("a1") is None
+    s.attempts.record("a1", "x = 1\n", 1, 1, "All 1 tests passed.", 0.1, False)
+    assert s.attempts.last("a1") is not None
     s.close()
     assert path.stat().st_size < (Path(__file__).parent / "data" / "v4-store.sqlite3").stat().st_size
