@@ -410,6 +410,9 @@ def smoke_test(data_dir: Path, bank: Path | None = None) -> int:
     rendered = window.question_view.toPlainText().strip()
     first = store.questions.list(limit=1)
     sample = store.questions.get(first[0].qid) if first else None
+    coding = [store.questions.get(c.qid) for c in store.questions.coding()]
+    numpy_coding = [q for q in coding if q is not None and q.solution and "numpy" in q.solution]
+    code_sample = (numpy_coding or coding or [None])[0]
     window.close()
     store.close()
     app.processEvents()
@@ -427,8 +430,31 @@ def smoke_test(data_dir: Path, bank: Path | None = None) -> int:
     if problem:
         print(f"smoke test failed: {problem}", file=sys.stderr)
         return EXIT_PROBLEMS
-    print(f"smoke test ok: {total} questions, {reviewed} reviewed, anthropic {sdk} in the worker, data in {data_dir}")
+    coding_line, problem = _probe_coding(code_sample)
+    if problem:
+        print(f"smoke test failed: {problem}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(
+        f"smoke test ok: {total} questions, {reviewed} reviewed, anthropic {sdk} in the worker, {coding_line}, "
+        f"data in {data_dir}"
+    )
     return EXIT_OK
+
+
+def _probe_coding(question: object) -> tuple[str, str | None]:
+    """Run one coding question's tests on its reference solution the way the coding round does: in a child
+    that is this app again (frozen: `MLPrep --run-tests`), so a bundle missing numpy or the harness fails
+    here rather than in front of a user."""
+    from desktop_app.core.bank import Question
+    from desktop_app.core.coderun import Job, Limits, explain, run_blocking
+
+    if not isinstance(question, Question) or not question.solution or not question.tests:
+        return "no coding question to run", None
+    limits = Limits(wall_s=60, cpu_s=60)
+    result = run_blocking(Job(question.solution, question.tests, limits=limits))
+    if not result.all_passed:
+        return "", f"the coding round could not run {question.id}: {explain(result, limits)} {result.output[-2000:]}"
+    return f"coding round ran {question.id}: {result.passed}/{len(result.tests)} tests passed", None
 
 
 def _probe_exports(question: object) -> str | None:

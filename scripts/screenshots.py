@@ -118,12 +118,41 @@ def main(argv: list[str]) -> int:
             app.processEvents()
             window._help.grab().save(str(args.out / f"help-{suffix}.png"))  # type: ignore[union-attr]
             window._help.close()  # type: ignore[union-attr]
+    if wanted("coding"):  # last: it moves the window to a coding question
+        open_coding_attempt(window, app, wait)
+        for theme in args.themes.split(","):
+            window.view.theme = theme
+            window.view.apply_theme()
+            app.processEvents()
+            suffix = f"{theme}{'' if args.scale == 1.0 else f'-{args.scale:g}x'}"
+            window.grab().save(str(args.out / f"coding-{suffix}.png"))
     background.shutdown()
     window.close()
     if window.store is not None:
         window.store.close()
     print(f"screenshots in {args.out}")
     return 0
+
+
+CODING_QID = "implement-precision-recall-f1"
+
+
+def open_coding_attempt(window, app, wait) -> None:  # type: ignore[no-untyped-def]
+    """A coding question after a run of an attempt with one mistake (F1 as the arithmetic mean): the
+    editor, the failing test named with its message and the line marked."""
+    study = window.study
+    study.refresh_list(keep_qid=CODING_QID)
+    wait(lambda: study.settled and study.session.current is not None and study.session.current.qid == CODING_QID)
+    panel = study.coding
+    question = window.store.questions.get(CODING_QID)
+    code = question.solution.replace(
+        "f1 = 2 * tp / denom if denom else float(zero_division)", "f1 = (precision + recall) / 2"
+    )
+    panel.editor.set_text(code.lstrip("\n"))
+    done: list[object] = []
+    panel.ran.connect(lambda result, _code: done.append(result))
+    panel.run()
+    wait(lambda: bool(done), timeout=30.0)
 
 
 def shoot_job(window, app, path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -36,6 +36,7 @@ def test_smoke_test_from_another_directory_with_a_fresh_data_dir(tmp_path: Path)
     proc = run("--smoke-test", "--data-dir", str(tmp_path / "fresh"), cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "smoke test ok" in proc.stdout
+    assert "coding round ran " in proc.stdout and "tests passed" in proc.stdout  # a child ran real tests
     assert (tmp_path / "fresh" / "mlprep.sqlite3").is_file()
 
 

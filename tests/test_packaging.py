@@ -29,6 +29,7 @@ def test_bundle_builds_and_passes_its_smoke_test(tmp_path: Path) -> None:
     proc = run_smoke_test([str(exe)], data, tmp_path / "elsewhere")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "smoke test ok" in proc.stdout and "anthropic" in proc.stdout  # the SDK loaded in the worker thread
+    assert "coding round ran " in proc.stdout, proc.stdout  # the bundle ran itself with --run-tests, numpy included
     assert (data / "mlprep.sqlite3").is_file()
     assert not any(p.suffix == ".sqlite3" for p in folder.rglob("*"))  # user data never next to the executable
     version = subprocess.run([str(exe), "--version"], capture_output=True, text=True, timeout=60).stdout

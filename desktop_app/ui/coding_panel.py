@@ -8,6 +8,8 @@ the study controller records attempts and scores.
 from __future__ import annotations
 
 import difflib
+import time
+from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -29,9 +31,10 @@ from desktop_app.ui.code_runner import CodeRunner
 from desktop_app.ui.textview import MarkdownView
 
 
-def results_markdown(result: RunResult, limits: Limits) -> str:
-    """A run as the results pane shows it: the verdict, each test, the first failure, output, time."""
-    lines = [f"**{explain(result, limits)}**", ""]
+def results_markdown(result: RunResult, limits: Limits, verdict: bool = True) -> str:
+    """A run as the results pane shows it: the verdict (unless a label beside it already says it), each test,
+    the first failure, output, time."""
+    lines = [f"**{explain(result, limits)}**", ""] if verdict else []
     for t in result.tests:
         mark = "✓" if t.passed else "✗"
         where = f" (your line {t.solution_line})" if not t.passed and t.solution_line else ""
@@ -44,6 +47,35 @@ def results_markdown(result: RunResult, limits: Limits) -> str:
         lines += ["", "Output:", "", "```text", shown, "```"]
     lines += ["", f"*{result.seconds:.2f} s*"]
     return "\n".join(lines)
+
+
+def example_call(question: Question) -> str:
+    """A call to put in the custom-input box's placeholder: the question's first public function."""
+    import ast
+
+    try:
+        tree = ast.parse(question.solution or "")
+    except SyntaxError:
+        return "f(…)"
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
+            return f"{node.name}(…)"
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef):
+            return f"{node.name}(…)"
+    return "f(…)"
+
+
+def past_text(ts: float, now: float | None = None) -> str:
+    """When an earlier attempt ran, as a person says it: "today at 14:05", "yesterday", "on Mon 03 Dec"."""
+    now = time.time() if now is None else now
+    moment = datetime.fromtimestamp(ts)
+    days = (datetime.fromtimestamp(now).date() - moment.date()).days
+    if days <= 0:
+        return f"today at {moment.strftime('%H:%M')}"
+    if days == 1:
+        return "yesterday"
+    return f"on {moment.strftime('%a %d %b')}"
 
 
 def diff_markdown(mine: str, reference: str) -> str:
@@ -103,7 +135,6 @@ class CodingPanel(QWidget):
         self.custom = QLineEdit()
         self.custom.setObjectName("customInput")
         self.custom.setAccessibleName("Custom input: a call to run on your code and on the reference")
-        self.custom.setPlaceholderText("Try an input, e.g. softmax([1.0, 2.0, 3.0])")
         self.custom.returnPressed.connect(self.try_input)
         self.try_button = self._button("Try", "tryInputButton", "Run this call on your code and on the reference")
         self.try_button.clicked.connect(self.try_input)
@@ -133,7 +164,8 @@ class CodingPanel(QWidget):
         split.setObjectName("codingSplit")
         split.addWidget(self.editor)
         split.addWidget(lower)
-        split.setSizes([360, 220])
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(buttons)
@@ -160,9 +192,10 @@ class CodingPanel(QWidget):
         self.solution_shown = solution_shown
         self.last_result = None
         self.editor.set_text(code if code is not None else self.stub())
+        self.custom.setPlaceholderText(f"Try a call on your code and the reference, e.g. {example_call(question)}")
         self.editor.mark_line(None)
         self.results.show_markdown("*Write the function, then run the tests (F5).*")
-        self.status.setText("")
+        self._set_status("")
         self.custom.clear()
 
     def stub(self) -> str:
@@ -184,7 +217,7 @@ class CodingPanel(QWidget):
         self.editor.mark_line(None)
         self.run_button.setEnabled(False)
         self.stop_button.setEnabled(True)
-        self.status.setText("Running the tests…")
+        self._set_status("Running the tests…")
         self.results.show_markdown("*Running…*")
         self._code = self.editor.text()
         self.runner.run(Job(self._code, q.tests, limits=self.limits))
@@ -199,8 +232,8 @@ class CodingPanel(QWidget):
         self.run_button.setEnabled(True)
         self.stop_button.setEnabled(False)
         self.last_result = result
-        self.status.setText(explain(result, self.limits))
-        self.results.show_markdown(results_markdown(result, self.limits))
+        self._set_status(explain(result, self.limits), "pass" if result.all_passed else "fail")
+        self.results.show_markdown(results_markdown(result, self.limits, verdict=False))
         line = None
         if result.syntax_error is not None and result.syntax_error.file == SOLUTION_FILE:
             line = result.syntax_error.line
@@ -238,7 +271,7 @@ class CodingPanel(QWidget):
         self._custom = {}
         self.run_button.setEnabled(False)
         self.stop_button.setEnabled(True)
-        self.status.setText(f"Running {expression} on your code and on the reference…")
+        self._set_status(f"Running {expression} on your code and on the reference…")
         self._custom_pending = True
         self.runner.run(Job(self.editor.text(), "", expression=expression, limits=self.limits))
         self._reference.run(Job(q.solution, "", expression=expression, limits=self.limits))
@@ -271,11 +304,23 @@ class CodingPanel(QWidget):
 
         yours, reference = shown(self._custom["yours"]), shown(self._custom["reference"])
         same = "The same." if yours == reference else "Different."
-        self.status.setText(same)
+        self._set_status(same)
         self.results.show_markdown(
             f"`{self.custom.text().strip()}`\n\n{same}\n\nYour code:\n\n```text\n{yours}\n```\n\n"
             f"The reference:\n\n```text\n{reference}\n```"
         )
+
+    def show_last_attempt(self, outcome: str, at: float, passed: bool) -> None:
+        """The question view's memory of the last run: the editor holds its code, this says how it went."""
+        self._set_status(f"Your last attempt, {past_text(at)}: {outcome}", "pass" if passed else "fail")
+
+    def _set_status(self, text: str, verdict: str = "") -> None:
+        """The one-line state above the editor; a finished run's verdict is coloured (pass or fail)."""
+        self.status.setText(text)
+        if self.status.property("verdict") != verdict:
+            self.status.setProperty("verdict", verdict)
+            self.status.style().unpolish(self.status)
+            self.status.style().polish(self.status)
 
     def shutdown(self) -> None:
         self.runner.shutdown()

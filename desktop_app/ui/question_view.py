@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from desktop_app.core.render import MarkdownRenderer
 
 HIDDEN_HINT = "Answer it in your head or out loud, then press <b>Space</b> to reveal the expected answer."
+CODING_HINT = "Write it in the editor below and run the tests with <b>F5</b>; <b>Space</b> reveals the expected answer."
 
 
 class QuestionView(SafeTextBrowser):
@@ -79,7 +80,8 @@ class QuestionView(SafeTextBrowser):
             parts.extend(f"<li style='margin-bottom:4px'>{escape(f)}</li>" for f in question.follow_ups)
             parts.append("</ol>")
         else:
-            parts.append(f"<p style='color:{muted}'><i>{HIDDEN_HINT}</i></p>")
+            hint = CODING_HINT if question.tests and question.solution else HIDDEN_HINT
+            parts.append(f"<p style='color:{muted}'><i>{hint}</i></p>")
         self.setHtml("".join(parts))
 
     def highlight(self, search: str) -> None:

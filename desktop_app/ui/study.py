@@ -303,7 +303,7 @@ class StudyController(QObject):
             self._coding_since = time.time()
             self.suggested = None
             if last is not None:
-                panel.status.setText(f"Your last attempt: {last.outcome}")
+                panel.show_last_attempt(last.outcome, last.created_at, last.all_passed)
         panel.show()
 
     def _coding_panel(self) -> CodingPanel:
@@ -314,8 +314,12 @@ class StudyController(QObject):
             panel.ran.connect(self._code_ran)
             panel.revealed.connect(self._solution_shown)
             panel.gaveUp.connect(lambda: self._suggest("weak", "You gave up: Weak is suggested. Score it with 1-4."))
-            self.w.question_split.addWidget(panel)
-            self.w.question_split.setSizes([260, 520])
+            split = self.w.question_split
+            split.addWidget(panel)
+            split.setStretchFactor(0, 1)  # the question needs a few lines; the code needs the room
+            split.setStretchFactor(1, 3)
+            height = max(split.height(), 400)
+            split.setSizes([height // 4, height - height // 4])
             self.coding = panel
         return self.coding
 

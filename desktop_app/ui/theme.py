@@ -146,6 +146,9 @@ QToolBar#mainToolbar {{ background: {t.window}; border: none; border-bottom: 1px
 QToolBar#mainToolbar QToolButton {{ padding: 5px 10px; border-radius: 6px; }}
 QToolBar#mainToolbar QToolButton:hover {{ background: {t.raised}; }}
 QPushButton[suggested="true"] {{ border: 2px solid {t.accent}; font-weight: 600; }}
+QLabel#codingStatus {{ padding: 2px 2px; }}
+QLabel#codingStatus[verdict="pass"] {{ color: {SCORE_COLORS["strong"]}; font-weight: 600; }}
+QLabel#codingStatus[verdict="fail"] {{ color: {SCORE_COLORS["weak"]}; font-weight: 600; }}
 QToolButton#primaryAction {{ background: {t.accent}; color: {t.accent_text}; font-weight: 600; padding: 5px 14px; }}
 QToolButton#primaryAction:hover {{ background: {t.accent}; border: 1px solid {t.text}; }}
 QStatusBar {{ background: {t.window}; color: {t.muted}; border-top: 1px solid {t.border}; }}

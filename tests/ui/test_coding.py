@@ -123,6 +123,7 @@ def test_a_coding_question_opens_on_the_stub_in_the_editor_and_a_plain_one_hides
     assert "def mean(xs):" in text and "raise NotImplementedError" in text
     assert '"""The arithmetic mean' in text, "the docstring is kept"
     assert "sum(xs)" not in text, "the stub gives nothing of the answer away"
+    assert "mean(…)" in panel.custom.placeholderText()
     window.study.next_question()  # type: ignore[union-attr]
     assert window.study.session.current.qid == "plain-question"  # type: ignore[union-attr]
     assert not panel.isVisible()
@@ -144,7 +145,8 @@ def test_the_stub_fails_each_test_then_a_correct_solution_passes_suggests_strong
     result = run(qtbot, panel, SOLUTION)
     assert result.all_passed
     shown = panel.results.toPlainText()
-    assert "✓ test_simple" in shown and "✓ test_empty_raises" in shown and "All 2 tests passed" in shown
+    assert "✓ test_simple" in shown and "✓ test_empty_raises" in shown
+    assert panel.status.text() == "All 2 tests passed." and panel.status.property("verdict") == "pass"
     assert panel.editor.marked_line() is None
     assert suggested(window) == ["strong"], "a pass without the solution and under three failures is Strong"
     attempts = store.attempts.all("implement-mean")
@@ -263,7 +265,19 @@ def test_the_last_attempt_and_its_result_come_back_after_a_restart(qtbot: QtBot,
     window2, panel2 = coding_window(qtbot, data_dir, bank)
     assert panel2 is not panel
     assert panel2.editor.text() == WRONG
-    assert panel2.status.text().startswith("Your last attempt:") and "test_simple" in panel2.status.text()
+    assert panel2.status.text().startswith("Your last attempt, today at ") and "test_simple" in panel2.status.text()
+    assert panel2.status.property("verdict") == "fail"
+
+
+def test_past_text_says_when_in_words() -> None:
+    from datetime import datetime
+
+    from desktop_app.ui.coding_panel import past_text
+
+    now = datetime(2026, 12, 6, 15, 0).timestamp()
+    assert past_text(datetime(2026, 12, 6, 9, 5).timestamp(), now) == "today at 09:05"
+    assert past_text(datetime(2026, 12, 5, 23, 0).timestamp(), now) == "yesterday"
+    assert past_text(datetime(2026, 12, 1, 8, 0).timestamp(), now) == "on Tue 01 Dec"
 
 
 def test_a_stopped_run_ends_at_once_and_is_not_an_attempt(qtbot: QtBot, data_dir: Path, bank: Path) -> None:
