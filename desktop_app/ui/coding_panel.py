@@ -11,7 +11,7 @@ import difflib
 import time
 from datetime import datetime
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -29,6 +29,8 @@ from desktop_app.core.harness import SOLUTION_FILE
 from desktop_app.ui.code_editor import CodeEditor
 from desktop_app.ui.code_runner import CodeRunner
 from desktop_app.ui.textview import MarkdownView
+
+OUTPUT_REFRESH_MS = 100  # how often a run's streaming output is redrawn
 
 
 def results_markdown(result: RunResult, limits: Limits, verdict: bool = True) -> str:
@@ -115,6 +117,8 @@ class CodingPanel(QWidget):
         self._custom_pending = False
         self._code = ""
         self._streamed = ""
+        self._output_timer = QTimer(self, singleShot=True, interval=OUTPUT_REFRESH_MS)
+        self._output_timer.timeout.connect(self._show_streamed)
 
         self.editor = CodeEditor()
         self.editor.textChanged.connect(self.codeChanged.emit)
@@ -223,10 +227,17 @@ class CodingPanel(QWidget):
         self.runner.run(Job(self._code, q.tests, limits=self.limits))
 
     def _on_output(self, text: str) -> None:
+        # A print loop sends hundreds of chunks a second; the view shows the tail a few times a second.
         self._streamed = (self._streamed + text)[-4000:]
-        self.results.show_markdown("*Running…*\n\n```text\n" + self._streamed + "\n```")
+        if not self._output_timer.isActive():
+            self._output_timer.start()
+
+    def _show_streamed(self) -> None:
+        if self.runner.running:
+            self.results.show_markdown("*Running…*\n\n```text\n" + self._streamed + "\n```")
 
     def _on_finished(self, result: RunResult) -> None:
+        self._output_timer.stop()
         if self._custom_result(result):
             return
         self.run_button.setEnabled(True)

@@ -269,6 +269,18 @@ def test_the_last_attempt_and_its_result_come_back_after_a_restart(qtbot: QtBot,
     assert panel2.status.property("verdict") == "fail"
 
 
+def test_output_streams_into_the_results_while_the_tests_run(qtbot: QtBot, data_dir: Path, bank: Path) -> None:
+    _, panel = coding_window(qtbot, data_dir, bank)
+    panel.limits = Limits(wall_s=30)
+    panel.editor.set_text("import time\n\ndef mean(xs):\n    print('working on', xs, flush=True)\n    time.sleep(30)\n")
+    qtbot.mouseClick(panel.run_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "working on [1, 2, 3]" in panel.results.toPlainText(), timeout=10_000)
+    assert "Running" in panel.results.toPlainText()
+    with qtbot.waitSignal(panel.ran, timeout=3_000):
+        panel.stop_button.click()
+    assert "working on [1, 2, 3]" in panel.results.toPlainText(), "what it printed stays with the result"
+
+
 def test_past_text_says_when_in_words() -> None:
     from datetime import datetime
 
