@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 RATING_NAMES = {"weak": "Again", "ok": "Hard", "strong": "Good", "easy": "Easy"}
 DEFAULT_RETENTION = 0.9
 DEFAULT_NEW_PER_DAY = 20
+DEFAULT_CODE_TIME_LIMIT_S = 10  # the coding round: wall time for one run of the user's code
+CODE_TIME_LIMITS_S = (2, 300)
 DAY = 86400.0
 
 
@@ -26,6 +28,7 @@ class StudyConfig:
     desired_retention: float = DEFAULT_RETENTION
     new_per_day: int = DEFAULT_NEW_PER_DAY
     interview_date: date | None = None
+    code_time_limit_s: int = DEFAULT_CODE_TIME_LIMIT_S
 
     @classmethod
     def from_settings(cls, values: dict[str, str]) -> StudyConfig:
@@ -47,6 +50,7 @@ class StudyConfig:
             desired_retention=float(number("desired_retention", float, DEFAULT_RETENTION, 0.7, 0.99)),
             new_per_day=int(number("new_per_day", int, DEFAULT_NEW_PER_DAY, 0, 1000)),
             interview_date=interview,
+            code_time_limit_s=int(number("code_time_limit_s", int, DEFAULT_CODE_TIME_LIMIT_S, *CODE_TIME_LIMITS_S)),
         )
 
     def target(self, now: datetime) -> datetime:

@@ -326,7 +326,11 @@ class MockInterviewWindow(QMainWindow):
         q = self.interview.current
         assert q is not None
         if self.coding is None:
-            self.coding = CodingPanel(parent=self, run_keys=("F5", "Ctrl+Return", "Ctrl+Enter"))
+            from desktop_app.ui.study import code_limits
+
+            self.coding = CodingPanel(
+                code_limits(self.store.sched.config()), parent=self, run_keys=("F5", "Ctrl+Return", "Ctrl+Enter")
+            )
             self.coding.give_up_button.hide()  # in an interview, submitting what you have is giving up
             self.coding.solution_button.hide()  # the reference comes with the grade, not before
             self.coding.ran.connect(self._code_ran)

@@ -29,7 +29,8 @@ FAILED_RUNS_FOR_OK = 3  # failed runs of a coding question before a pass only su
 
 if TYPE_CHECKING:
     from desktop_app.core.bank import Question
-    from desktop_app.core.coderun import RunResult
+    from desktop_app.core.coderun import Limits, RunResult
+    from desktop_app.core.schedule import StudyConfig
     from desktop_app.core.store import Store
     from desktop_app.core.store.reader import Answer
     from desktop_app.ui.coding_panel import CodingPanel
@@ -38,6 +39,14 @@ if TYPE_CHECKING:
     from desktop_app.ui.question_view import QuestionView
     from desktop_app.ui.rubric_panel import RubricPanel
     from desktop_app.ui.sidebar import TopicSidebar
+
+
+def code_limits(config: StudyConfig) -> Limits:
+    """The coding round's limits from the study settings: the wall time is the user's; CPU time follows it."""
+    from desktop_app.core.coderun import Limits
+
+    return Limits(wall_s=float(config.code_time_limit_s), cpu_s=config.code_time_limit_s)
+
 
 STATUS_CHOICES = (
     ("all", "All questions"),
@@ -310,7 +319,7 @@ class StudyController(QObject):
         if self.coding is None:
             from desktop_app.ui.coding_panel import CodingPanel
 
-            panel = CodingPanel()
+            panel = CodingPanel(code_limits(self.store.sched.config()))
             panel.ran.connect(self._code_ran)
             panel.revealed.connect(self._solution_shown)
             panel.gaveUp.connect(lambda: self._suggest("weak", "You gave up: Weak is suggested. Score it with 1-4."))
@@ -578,6 +587,8 @@ class StudyController(QObject):
 
     def after_settings_change(self) -> None:
         """New study settings moved due dates: only what shows due dates needs to change."""
+        if self.coding is not None:
+            self.coding.limits = code_limits(self.store.sched.config())
         self.update_status()
         if self.w.sidebar.current_topic() == DUE or self.w.status_filter.currentData() == "due":
             self.refresh_list()

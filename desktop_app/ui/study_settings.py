@@ -1,4 +1,4 @@
-"""Study settings: desired retention, new questions per day, the interview date; applied without a freeze.
+"""Study settings: retention, new questions per day, the interview date, the coding run's time limit; no freeze.
 
 Saving is instant; moving the due dates of every card to the new settings runs off the UI thread with a
 progress bar in the status bar, so at a million reviews the window stays responsive.
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.schedule import StudyConfig
+from desktop_app.core.schedule import CODE_TIME_LIMITS_S, StudyConfig
 from desktop_app.ui import background
 from desktop_app.ui.dialogs import closes_with_keys
 
@@ -64,6 +64,12 @@ class StudySettingsDialog(QDialog):
         self.new_per_day.setAccessibleName("New questions per day")
         form.addRow("New questions per day", self.new_per_day)
         form.addRow("", _hint("How many questions you have not seen yet join the Due queue each day."))
+        low, high = CODE_TIME_LIMITS_S
+        self.code_time = QSpinBox(minimum=low, maximum=high, value=config.code_time_limit_s, suffix=" s")
+        self.code_time.setObjectName("codeTimeLimitSpin")
+        self.code_time.setAccessibleName("Time limit for a coding run, in seconds")
+        form.addRow("Time limit per coding run", self.code_time)
+        form.addRow("", _hint("A run of your code that takes longer is stopped: an infinite loop ends here."))
         outer.addLayout(form)
         self.has_date = QCheckBox("I have an interview on")
         self.has_date.setObjectName("hasInterviewDate")
@@ -92,6 +98,7 @@ class StudySettingsDialog(QDialog):
         return StudyConfig(
             desired_retention=round(self.retention.value(), 2),
             new_per_day=self.new_per_day.value(),
+            code_time_limit_s=self.code_time.value(),
             interview_date=self.date.date().toPython() if self.has_date.isChecked() else None,  # type: ignore[arg-type]
         )
 

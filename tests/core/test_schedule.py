@@ -144,3 +144,15 @@ def test_settings_are_validated_and_kept(store: Store) -> None:
         store.sched.set_config(StudyConfig(desired_retention=1.5))
     store.sched.set_config(StudyConfig(desired_retention=0.85, new_per_day=7, interview_date=date(2027, 1, 15)))
     assert store.sched.config() == StudyConfig(0.85, 7, date(2027, 1, 15))
+
+
+def test_the_coding_time_limit_is_a_setting_kept_validated_and_read_safely(store: Store) -> None:
+    assert store.sched.config().code_time_limit_s == 10
+    store.sched.set_config(StudyConfig(code_time_limit_s=45))
+    assert store.sched.config().code_time_limit_s == 45
+    for bad in (1, 301):
+        with pytest.raises(ValueError, match="coding run"):
+            store.sched.set_config(StudyConfig(code_time_limit_s=bad))
+    assert store.sched.config().code_time_limit_s == 45, "a refused setting changes nothing"
+    for stored in ("abc", "9999", "", "-3"):
+        assert StudyConfig.from_settings({"code_time_limit_s": stored}).code_time_limit_s == 10

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QPushButton
+from PySide6.QtWidgets import QApplication, QPushButton, QSpinBox
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.bank import Question, Rubric
@@ -403,3 +403,23 @@ def test_pushbuttons_have_accessible_names(qtbot: QtBot, data_dir: Path, bank: P
     _, panel = coding_window(qtbot, data_dir, bank)
     for button in panel.findChildren(QPushButton):
         assert button.accessibleName(), button.objectName()
+
+
+def test_the_time_limit_per_run_is_a_study_setting(qtbot: QtBot, data_dir: Path, bank: Path) -> None:
+    from desktop_app.core.schedule import StudyConfig
+    from desktop_app.ui import background
+    from desktop_app.ui.study_settings import StudySettingsDialog
+
+    window, panel = coding_window(qtbot, data_dir, bank)
+    assert panel.limits.wall_s == 10
+    dialog = StudySettingsDialog(StudyConfig(), window)
+    qtbot.addWidget(dialog)
+    spin = dialog.findChild(QSpinBox, "codeTimeLimitSpin")
+    assert spin is not None and spin.value() == 10
+    spin.setValue(2)
+    window.apply_study_settings(dialog.config())
+    qtbot.waitUntil(lambda: not background.busy(), timeout=10_000)
+    assert panel.limits.wall_s == 2 and window.store.sched.config().code_time_limit_s == 2  # type: ignore[union-attr]
+    result = run(qtbot, panel, "def mean(xs):\n    while True:\n        pass\n", timeout=10_000)
+    assert result.timed_out or result.limit == "cpu"
+    assert "more than 2 s" in panel.status.text()

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from peewee import SqliteDatabase
 
 from desktop_app.core.schedule import (
+    CODE_TIME_LIMITS_S,
     DAY,
     CardRow,
     StudyConfig,
@@ -59,7 +60,11 @@ class Scheduling:
             raise ValueError("desired retention must be between 0.70 and 0.99")
         if not 0 <= config.new_per_day <= 1000:
             raise ValueError("new questions per day must be between 0 and 1000")
+        low, high = CODE_TIME_LIMITS_S
+        if not low <= config.code_time_limit_s <= high:
+            raise ValueError(f"the time limit for a coding run must be between {low} and {high} seconds")
         values = {
+            "code_time_limit_s": str(config.code_time_limit_s),
             "desired_retention": f"{config.desired_retention:.3f}",
             "new_per_day": str(config.new_per_day),
             "interview_date": config.interview_date.isoformat() if config.interview_date else "",
