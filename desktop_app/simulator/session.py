@@ -52,9 +52,17 @@ def pick_questions(store: Store, config: MockConfig, rng: random.Random) -> list
     """Weighted draw without replacement, favouring unreviewed questions and those last scored Weak. For a
     job, each topic gives its share of the questions; a topic with too few leaves the rest to the others."""
     chosen: list[str] = []
+    # Coding questions are coding rounds (the editor, the tests): they come through `config.coding`, not the
+    # spoken draw, unless the chosen topics hold too few others to fill the interview.
+    coding_pool = store.questions.coding(level=config.level)
+    coding_ids = {s.qid for s in coding_pool}
+
+    def spoken(items: list[QuestionSummary]) -> list[QuestionSummary]:
+        return [item for item in items if item.qid not in coding_ids]
+
     if config.topic_weights:
         shares = allocate(config.count, config.topic_weights)
-        pools = {t: store.questions.list(topic_id=t, level=config.level) for t in shares}
+        pools = {t: spoken(store.questions.list(topic_id=t, level=config.level)) for t in shares}
         for topic, n in shares.items():
             chosen.extend(_draw(pools[topic], n, rng))
         taken = set(chosen)
@@ -64,11 +72,17 @@ def pick_questions(store: Store, config: MockConfig, rng: random.Random) -> list
         pool = []
         every: list[str | None] = [None]
         for topic_or_all in list(config.topics) or every:
-            pool.extend(store.questions.list(topic_id=topic_or_all, level=config.level))
+            pool.extend(spoken(store.questions.list(topic_id=topic_or_all, level=config.level)))
         chosen = _draw(pool, config.count, rng)
+    topics = set(config.topic_weights or config.topics)
+    short = config.count - config.coding - len(chosen)
+    if short > 0:  # the topics hold too few spoken questions: their coding questions fill the gap
+        taken = set(chosen)
+        fill = [c for c in coding_pool if c.qid not in taken and (not topics or c.topic_id in topics)]
+        chosen += _draw(fill, short, rng)
     if config.coding:
-        coding = [s for s in store.questions.coding(level=config.level) if s.qid not in set(chosen)]
-        picked = _draw(coding, config.coding, rng)
+        taken = set(chosen)
+        picked = _draw([c for c in coding_pool if c.qid not in taken], config.coding, rng)
         chosen = chosen[: max(0, config.count - len(picked))] + picked
     questions = [store.questions.get(qid) for qid in chosen]
     return [q for q in questions if q is not None]

@@ -83,3 +83,33 @@ def test_interrupted_session_keeps_its_transcript(tmp_path: Path) -> None:
     assert session is not None and session.status == "interrupted" and session.mode == "offline"
     assert [t.kind for t in store.mocks.turns(interview.session_id)] == ["question", "answer"]
     store.close()
+
+
+def test_coding_rounds_come_only_when_asked_for(tmp_path: Path) -> None:
+    """Regression: with "Coding questions: 0" a question with tests could still be drawn, and the mock
+    window then opened the code editor for it (tests/ui/test_mock_window.py failed when it did)."""
+    import shutil
+
+    from tests.conftest import SHIPPED_BANK
+
+    bank = tmp_path / "bank"
+    bank.mkdir()
+    shutil.copy(SHIPPED_BANK / "ml-coding.toml", bank)
+    write_topic(bank, "words", [{"qid": f"w{i}"} for i in range(5)])
+    store = Store.open(tmp_path / "s.sqlite3")
+    store.bank.sync([bank])
+    coding = {s.qid for s in store.questions.coding()}
+    assert len(coding) > 20
+    rng = random.Random(3)
+    for _ in range(50):
+        drawn = pick_questions(store, MockConfig(count=4), rng)
+        assert len(drawn) == 4 and not {q.id for q in drawn} & coding
+    for _ in range(20):
+        drawn = pick_questions(store, MockConfig(count=4, coding=2), rng)
+        assert len(drawn) == 4 and len({q.id for q in drawn} & coding) == 2
+    # A topic with too few spoken questions fills the interview with its coding questions.
+    drawn = pick_questions(store, MockConfig(count=12, topics=("ml-coding",)), rng)
+    spoken = [q for q in drawn if q.id not in coding]
+    assert len(drawn) == 12 and {q.topic_id for q in drawn} == {"ml-coding"}
+    assert len(spoken) == len([q for q in store.questions.list(topic_id="ml-coding") if q.qid not in coding])
+    store.close()
