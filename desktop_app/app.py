@@ -731,7 +731,7 @@ def cmd_progress(data_dir: Path, bank: Path | None, file: str, direction: str) -
         store.close()
     print(
         f"{verb}: {counts.reviews} reviews, {counts.bookmarks} bookmarks, {counts.notes} notes, "
-        f"{counts.mock_sessions} mock interviews, {counts.settings} settings."
+        f"{counts.mock_sessions} mock interviews, {counts.settings} settings, {counts.code_attempts} coding runs."
     )
     return EXIT_OK
 

@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import NoReturn
 
+from desktop_app.core.schedule import CODE_TIME_LIMITS_S
 from desktop_app.core.store import MockSessionRecord, MockTurnRecord, Store
 from desktop_app.core.store.models import AppSetting
 from desktop_app.core.vocab import REVIEW_SCORES, SOURCES
@@ -43,6 +44,7 @@ class ProgressCounts:
     notes: int = 0
     mock_sessions: int = 0
     settings: int = 0
+    code_attempts: int = 0  # runs of the coding round; files from before it have none
 
     @property
     def total(self) -> int:
@@ -63,6 +65,19 @@ def export_progress(store: Store, path: Path) -> ProgressCounts:
     notes = [{"qid": qid, "text": text, "updated_at": at} for qid, text, at in store.notes.notes()]
     sessions = [_session_json(store, s) for s in reversed(store.mocks.sessions())]  # oldest first
     settings = {str(row.key): str(row.value) for row in AppSetting.select().order_by(AppSetting.key)}
+    attempts = [
+        {
+            "qid": a.qid,
+            "code": a.code,
+            "passed": a.passed,
+            "total": a.total,
+            "outcome": a.outcome,
+            "seconds": a.seconds,
+            "revealed": a.revealed,
+            "created_at": a.created_at,
+        }
+        for a in store.attempts.every()
+    ]
     data = {
         "format": FORMAT,
         "version": VERSION,
@@ -72,9 +87,10 @@ def export_progress(store: Store, path: Path) -> ProgressCounts:
         "notes": notes,
         "mock_sessions": sessions,
         "settings": settings,
+        "code_attempts": attempts,
     }
     _write_atomically(path, json.dumps(data, ensure_ascii=False, indent=1, allow_nan=False) + "\n")
-    return ProgressCounts(len(reviews), len(bookmarks), len(notes), len(sessions), len(settings))
+    return ProgressCounts(len(reviews), len(bookmarks), len(notes), len(sessions), len(settings), len(attempts))
 
 
 def _session_json(store: Store, s: MockSessionRecord) -> dict[str, object]:
@@ -133,6 +149,7 @@ class _Progress:
     notes: list[tuple[str, str, float]]
     sessions: list[tuple[MockSessionRecord, list[MockTurnRecord]]]
     settings: dict[str, str]
+    attempts: list[tuple[str, str, int, int, str, float, bool, float]]
 
 
 def import_progress(store: Store, path: Path, max_bytes: int = MAX_FILE_BYTES) -> ProgressCounts:
@@ -153,9 +170,10 @@ def import_progress(store: Store, path: Path, max_bytes: int = MAX_FILE_BYTES) -
         missing = {k: v for k, v in progress.settings.items() if k not in have}
         for key, value in missing.items():
             AppSetting.insert(key=key, value=value).execute()
+        attempts = store.attempts.merge(progress.attempts)
         if reviews or missing:  # a new setting (the retention) changes the schedule too
             store.sched.rebuild()
-    return ProgressCounts(reviews, bookmarks, notes, sessions, len(missing))
+    return ProgressCounts(reviews, bookmarks, notes, sessions, len(missing), attempts)
 
 
 def _load(path: Path, max_bytes: int) -> object:
@@ -286,6 +304,8 @@ def _parse(data: object, path: Path) -> _Progress:
         notes=_notes(c, c.array(c.field(top, "notes", "the file"), "notes")),
         sessions=_sessions(c, c.array(c.field(top, "mock_sessions", "the file"), "mock_sessions")),
         settings=_settings(c, c.obj(c.field(top, "settings", "the file"), "settings")),
+        # Optional: files written before the coding round have no attempts.
+        attempts=_attempts(c, c.array(top.get("code_attempts", []), "code_attempts")),
     )
 
 
@@ -345,6 +365,29 @@ def _notes(c: _Checker, items: Sequence[object]) -> list[tuple[str, str, float]]
         if text.strip() and (qid not in newest or at > newest[qid][2]):  # a blank note is no note
             newest[qid] = (qid, text, at)
     return list(newest.values())
+
+
+def _attempts(c: _Checker, items: Sequence[object]) -> list[tuple[str, str, int, int, str, float, bool, float]]:
+    rows = []
+    for get in _records(c, items, "code_attempts"):
+        where = get.where
+        revealed = get("revealed")
+        if not isinstance(revealed, bool):
+            c.fail(f"{where}.revealed", f"found {_kind(revealed)}, expected true or false")
+        total = c.integer(get("total"), f"{where}.total", 0, 100_000)
+        rows.append(
+            (
+                _qid(c, get("qid"), f"{where}.qid"),
+                c.text(get("code"), f"{where}.code"),
+                c.integer(get("passed"), f"{where}.passed", 0, total),
+                total,
+                c.text(get("outcome"), f"{where}.outcome"),
+                c.number(get("seconds"), f"{where}.seconds", 0.0, 1e9),
+                revealed,
+                c.time(get("created_at"), f"{where}.created_at"),
+            )
+        )
+    return rows
 
 
 def _sessions(c: _Checker, items: Sequence[object]) -> list[tuple[MockSessionRecord, list[MockTurnRecord]]]:
@@ -414,12 +457,19 @@ def _check_date(value: str) -> str | None:
     return None
 
 
+def _check_code_time_limit(value: str) -> str | None:
+    low, high = CODE_TIME_LIMITS_S
+    ok = value.isdigit() and low <= int(value) <= high
+    return None if ok else f"{value!r} is not a whole number of seconds from {low} to {high}"
+
+
 # The settings the scheduler reads: a value it cannot parse would break every later start, so they are
 # checked here. Other keys (from a newer MLPrep) travel as they are.
 _SETTING_CHECKS: dict[str, Callable[[str], str | None]] = {
     "desired_retention": _check_retention,
     "new_per_day": _check_new_per_day,
     "interview_date": _check_date,
+    "code_time_limit_s": _check_code_time_limit,
 }
 
 

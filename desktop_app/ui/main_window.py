@@ -262,7 +262,7 @@ class MainWindow(QMainWindow):
             self.last_progress = c
             self.statusBar().showMessage(
                 f"{verb}: {c.reviews} reviews, {c.bookmarks} bookmarks, {c.notes} notes, "
-                f"{c.mock_sessions} mock interviews.",
+                f"{c.mock_sessions} mock interviews, {c.code_attempts} coding runs.",
                 8000,
             )
             if verb == "Merged" and self.study is not None:

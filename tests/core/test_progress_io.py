@@ -61,6 +61,8 @@ def populate(s: Store) -> None:
     other = s.mocks.create_session("offline", "", {"questions": 3}, at=T0 + 99_999)
     s.mocks.add_turn(other, "b0", 0, "question", "What is a random forest?")
     s.sched.set_config(StudyConfig(desired_retention=0.85, new_per_day=7, interview_date=date(2026, 5, 1)))
+    s.attempts.record("a0", "def f():\n    raise NotImplementedError\n", 0, 3, "0 of 3 passed.", 0.2, False, at=T0 + 10)
+    s.attempts.record("a0", "def f():\n    return 'ça'\n", 3, 3, "All 3 tests passed.", 0.1, True, at=T0 + 20)
 
 
 def snapshot(s: Store) -> dict[str, list[tuple[object, ...]]]:
@@ -74,6 +76,8 @@ def snapshot(s: Store) -> dict[str, list[tuple[object, ...]]]:
         "turn": "SELECT s.started_at, t.seq, t.qid, t.round, t.kind, t.text, t.grade, t.seconds, t.created_at"
         " FROM mock_turn t JOIN mock_session s ON s.id = t.session_id ORDER BY s.started_at, t.seq",
         "setting": "SELECT key, value FROM app_setting ORDER BY key",
+        "code_attempt": "SELECT qid, code, passed, total, outcome, seconds, revealed, created_at FROM code_attempt"
+        " ORDER BY qid, created_at",
         "progress": "SELECT * FROM progress ORDER BY qid",
         "card_state": "SELECT * FROM card_state ORDER BY qid",
         "activity": "SELECT * FROM activity ORDER BY day",
@@ -103,8 +107,8 @@ def test_export_then_import_into_a_fresh_store_gives_back_everything(source: Sto
     path = tmp_path / "moving" / "progress.json"
     path.parent.mkdir()
     counts = export_progress(source, path)
-    assert counts == ProgressCounts(reviews=31, bookmarks=2, notes=2, mock_sessions=2, settings=3)
-    assert counts.total == 40
+    assert counts == ProgressCounts(reviews=31, bookmarks=2, notes=2, mock_sessions=2, settings=4, code_attempts=2)
+    assert counts.total == 43
     assert [f.name for f in path.parent.iterdir()] == ["progress.json"]  # no temporary file left
     data = json.loads(path.read_text(encoding="utf-8"))
     assert (data["format"], data["version"]) == (FORMAT, VERSION) and data["exported_at"].endswith("+00:00")
@@ -135,7 +139,7 @@ def test_export_then_import_into_a_fresh_store_gives_back_everything(source: Sto
 def test_importing_the_same_file_twice_adds_nothing_the_second_time(exported: Path, tmp_path: Path, bank: Path) -> None:
     target = open_store(tmp_path / "two", bank)
     try:
-        assert import_progress(target, exported).total == 40
+        assert import_progress(target, exported).total == 43
         once = snapshot(target)
         assert import_progress(target, exported) == ProgressCounts()
         assert snapshot(target) == once
@@ -173,6 +177,7 @@ def test_merging_two_stores_with_overlapping_history(tmp_path: Path, bank: Path)
     laptop.mocks.create_session("offline", "", {"n": 1}, at=T0)  # the same interview on both
     laptop.mocks.create_session("offline", "", {"n": 2}, at=T0 + 1)
     laptop.sched.set_config(StudyConfig(desired_retention=0.8, new_per_day=5))
+    laptop.attempts.record("a0", "on the laptop\n", 1, 2, "1 of 2 passed.", 0.1, False, at=T0 + 7)
     export_progress(laptop, tmp_path / "laptop.json")
     laptop.close()
 
@@ -184,10 +189,11 @@ def test_merging_two_stores_with_overlapping_history(tmp_path: Path, bank: Path)
     desktop.notes.merge_notes([("a0", "desktop's newer note", T0 + 100)])
     desktop.notes.merge_bookmarks([("a0", T0 + 5), ("b1", T0 + 6)])
     desktop.mocks.create_session("offline", "", {"n": 1}, at=T0)
+    desktop.attempts.record("a0", "on the desktop\n", 2, 2, "All 2 passed.", 0.1, False, at=T0 + 8)
     export_progress(desktop, tmp_path / "desktop.json")
 
     added = import_progress(desktop, tmp_path / "laptop.json")
-    assert added == ProgressCounts(reviews=1, bookmarks=0, notes=1, mock_sessions=1, settings=3)
+    assert added == ProgressCounts(reviews=1, bookmarks=0, notes=1, mock_sessions=1, settings=4, code_attempts=1)
     merged = desktop.reviews.all()
     assert len(merged) == 9
     assert [(r.qid, r.score) for r in desktop.reviews.all("a0")][-1] == ("a0", "weak")
@@ -203,11 +209,11 @@ def test_merging_two_stores_with_overlapping_history(tmp_path: Path, bank: Path)
     laptop = Store.open(tmp_path / "laptop" / "mlprep.sqlite3")
     try:
         added = import_progress(laptop, tmp_path / "desktop.json")
-        assert added == ProgressCounts(reviews=2, bookmarks=1, notes=1, mock_sessions=0, settings=0)
+        assert added == ProgressCounts(reviews=2, bookmarks=1, notes=1, mock_sessions=0, settings=0, code_attempts=1)
         laptop_after = snapshot(laptop)
     finally:
         laptop.close()
-    for kind in ("note", "session", "progress", "card_state", "activity"):
+    for kind in ("note", "session", "progress", "card_state", "activity", "code_attempt"):
         assert laptop_after[kind] == desktop_after[kind], kind
     # The same reviews; the time taken of the shared six differs by side, as each recorded it.
     assert [r[:4] for r in laptop_after["review"]] == [r[:4] for r in desktop_after["review"]]
@@ -242,7 +248,7 @@ def test_a_refused_write_changes_nothing(source: Store, tmp_path: Path, bank: Pa
         finally:
             holder.release()
         assert snapshot(target) == before
-        assert import_progress(target, exported).total == 40  # once the lock is gone, it goes through
+        assert import_progress(target, exported).total == 43  # once the lock is gone, it goes through
     finally:
         target.close()
 
@@ -323,6 +329,12 @@ def _delete(path: str) -> Edit:
         (_set("version", True), '"version": True is not a version'),
         (_set("version", "1"), "\"version\": '1' is not a version"),
         (_set("exported_at", 12), '"exported_at": expected text'),
+        (_set("settings.code_time_limit_s", "forever"), "settings.code_time_limit_s: 'forever' is not a whole number"),
+        (_set("code_attempts", {}), "code_attempts: expected a list, found an object"),
+        (_set("code_attempts.0.passed", 4), "code_attempts[0].passed: 4 is out of range"),
+        (_set("code_attempts.1.revealed", "yes"), "code_attempts[1].revealed: found text"),
+        (_delete("code_attempts.0.code"), 'code_attempts[0]: "code" is missing'),
+        (_set("code_attempts.1.created_at", "today"), "code_attempts[1].created_at: expected a number"),
     ],
 )
 def test_a_malformed_file_says_what_and_where_and_changes_nothing(
@@ -402,5 +414,34 @@ def test_blank_notes_and_duplicates_in_a_file(source: Store, exported: Path, tmp
         assert (added.reviews, added.notes, added.bookmarks) == (31, 1, 3)
         assert target.notes.note("a3") == "" and target.notes.note("a4") == "second, newer"
         assert ("a5", T0 + 3) in target.notes.bookmarks()
+    finally:
+        target.close()
+
+
+def test_a_file_from_before_the_coding_round_imports_without_attempts(
+    source: Store, exported: Path, tmp_path: Path, bank: Path
+) -> None:
+    data = json.loads(exported.read_text(encoding="utf-8"))
+    del data["code_attempts"]
+    del data["settings"]["code_time_limit_s"]
+    exported.write_text(json.dumps(data), encoding="utf-8")
+    target = open_store(tmp_path / "two", bank)
+    try:
+        counts = import_progress(target, exported)
+        assert (counts.reviews, counts.code_attempts) == (31, 0)
+        assert target.attempts.every() == [] and target.sched.config().code_time_limit_s == 10
+    finally:
+        target.close()
+
+
+def test_coding_runs_travel_and_the_last_one_is_where_the_editor_starts(
+    exported: Path, tmp_path: Path, bank: Path
+) -> None:
+    target = open_store(tmp_path / "two", bank)
+    try:
+        assert import_progress(target, exported).code_attempts == 2
+        last = target.attempts.last("a0")
+        assert last is not None and last.code == "def f():\n    return 'ça'\n" and last.revealed
+        assert import_progress(target, exported).code_attempts == 0
     finally:
         target.close()

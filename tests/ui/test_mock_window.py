@@ -466,6 +466,8 @@ def test_a_coding_round_runs_the_tests_submits_the_code_and_is_graded_on_it(
     assert "Reference solution" in system or question.solution.strip()[:60] in system
     schema = grade_request["tools"][0]["input_schema"]["properties"]
     assert "complexity" in schema and "code_quality" in schema
+    assert "This answer is code" in str(grade_request), "the grader is told to judge code and ask about it"
+    assert "This answer is code" not in str(fake.requests[0]), "only the grade of code carries the note"
     shown = mock.transcript.toPlainText()
     assert "O(n) time" in shown and "zero-division guard" in shown
     assert "stream that does not fit in memory" in shown

@@ -79,6 +79,29 @@ class Attempts:
         ).fetchall()
         return [_record(r) for r in rows]
 
+    def every(self) -> list[AttemptRecord]:
+        """Every attempt of every question, oldest first: what a progress export carries."""
+        rows = self._db.execute_sql(f"SELECT {_COLUMNS} FROM code_attempt ORDER BY created_at, id").fetchall()
+        return [_record(r) for r in rows]
+
+    def merge(self, attempts: list[tuple[str, str, int, int, str, float, bool, float]]) -> int:
+        """Add attempts (qid, code, passed, total, outcome, seconds, revealed, created_at) from a progress
+        file that are not here yet (same question, time and code); returns how many were added. Runs inside
+        the caller's transaction."""
+        added = 0
+        for qid, code, passed, total, outcome, seconds, revealed, at in attempts:
+            code, outcome = redact(code), redact(outcome)
+            exists = self._db.execute_sql(
+                "SELECT 1 FROM code_attempt WHERE qid = ? AND created_at = ? AND code = ? LIMIT 1", (qid, at, code)
+            ).fetchone()
+            if exists is None:
+                self._db.execute_sql(
+                    f"INSERT INTO code_attempt ({_COLUMNS.split(', ', 1)[1]}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (qid, code, passed, total, outcome, seconds, int(revealed), at),
+                )
+                added += 1
+        return added
+
     def failed_since(self, qid: str, since: float) -> int:
         """Failed runs of a question since a moment (the question was shown): several of them before a pass
         make that pass an OK rather than a Strong."""
