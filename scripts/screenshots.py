@@ -87,6 +87,8 @@ def main(argv: list[str]) -> int:
             app.processEvents()
             mock.grab().save(str(args.out / f"mock-{suffix}.png"))
             mock.close()
+        if wanted("mockcoding") and window.mocks is not None:
+            shoot_mock_coding(window, app, wait, args.out, suffix)
         if wanted("setup") and window.mocks is not None:
             window.mocks.open_mock_setup()
             app.processEvents()
@@ -135,6 +137,29 @@ def main(argv: list[str]) -> int:
 
 
 CODING_QID = "implement-precision-recall-f1"
+
+
+def shoot_mock_coding(window, app, wait, out: Path, suffix: str) -> None:  # type: ignore[no-untyped-def]
+    """A self-graded coding round: the editor after a run, then the code and results beside the reference."""
+    from desktop_app.simulator.session import MockConfig
+
+    mock = window.mocks.begin_mock(MockConfig(count=1, coding=1, offline=True))
+    mock.resize(1180, 820)
+    mock.show()
+    panel = mock.coding
+    question = mock.interview.current
+    body = question.solution.rstrip().splitlines()
+    panel.editor.set_text("\n".join(body[:-1] + ["    return None  # not finished"]) + "\n")
+    done: list[object] = []
+    panel.ran.connect(lambda result, _code: done.append(result))
+    panel.run()
+    wait(lambda: bool(done), timeout=30.0)
+    app.processEvents()
+    mock.grab().save(str(out / f"mockcoding-{suffix}.png"))
+    mock.send_answer()
+    app.processEvents()
+    mock.grab().save(str(out / f"mockcoding-reference-{suffix}.png"))
+    mock.close()
 
 
 def open_coding_attempt(window, app, wait) -> None:  # type: ignore[no-untyped-def]

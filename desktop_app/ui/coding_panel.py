@@ -115,7 +115,7 @@ class CodingPanel(QWidget):
         self._reference.finished.connect(self._on_reference)
         self._custom: dict[str, RunResult] = {}
         self._custom_pending = False
-        self._code = ""
+        self.last_code = ""  # the code of the last test run: its result describes this code
         self._streamed = ""
         self._output_timer = QTimer(self, singleShot=True, interval=OUTPUT_REFRESH_MS)
         self._output_timer.timeout.connect(self._show_streamed)
@@ -223,8 +223,8 @@ class CodingPanel(QWidget):
         self.stop_button.setEnabled(True)
         self._set_status("Running the tests…")
         self.results.show_markdown("*Running…*")
-        self._code = self.editor.text()
-        self.runner.run(Job(self._code, q.tests, limits=self.limits))
+        self.last_code = self.editor.text()
+        self.runner.run(Job(self.last_code, q.tests, limits=self.limits))
 
     def _on_output(self, text: str) -> None:
         # A print loop sends hundreds of chunks a second; the view shows the tail a few times a second.
@@ -251,7 +251,7 @@ class CodingPanel(QWidget):
         elif result.first_failure is not None and result.first_failure.solution_line:
             line = result.first_failure.solution_line
         self.editor.mark_line(line, self.status.text())
-        self.ran.emit(result, self._code)
+        self.ran.emit(result, self.last_code)
 
     # -- the reference ----------------------------------------------------------------------------------
 

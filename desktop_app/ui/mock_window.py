@@ -363,7 +363,7 @@ class MockInterviewWindow(QMainWindow):
             self._submit_after_run = True
             self.statusBar().showMessage("Submitting once the tests finish…", 4000)
             return None
-        if result is None or panel._code != code:
+        if result is None or panel.last_code != code:
             self._submit_after_run = True
             panel.run()
             self.statusBar().showMessage("Running the tests on your code before it is submitted…", 4000)
