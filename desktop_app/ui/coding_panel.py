@@ -328,6 +328,7 @@ class CodingPanel(QWidget):
     def _set_status(self, text: str, verdict: str = "") -> None:
         """The one-line state above the editor; a finished run's verdict is coloured (pass or fail)."""
         self.status.setText(text)
+        self.status.setVisible(bool(text))
         if self.status.property("verdict") != verdict:
             self.status.setProperty("verdict", verdict)
             self.status.style().unpolish(self.status)

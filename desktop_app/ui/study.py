@@ -113,6 +113,7 @@ class StudyController(QObject):
         self._shown_once = False
         self.coding: CodingPanel | None = None  # made when the first coding question is shown
         self._coding_qid: str | None = None
+        self._coding_reading: bool | None = None  # how the question and the code share the column (see _balance_coding)
         self._coding_since = 0.0  # when the current coding question was shown: runs since then count
         self.suggested: str | None = None  # the score a coding run suggests, until the user records one
         w = widgets
@@ -305,6 +306,7 @@ class StudyController(QObject):
             self._coding_qid = None
             return
         panel = self._coding_panel()
+        self._balance_coding(panel, self.session.revealed or self.always_show)
         if self._coding_qid != question.id:
             last = self.store.attempts.last(question.id)
             panel.load(question, last.code if last else None)
@@ -323,14 +325,23 @@ class StudyController(QObject):
             panel.ran.connect(self._code_ran)
             panel.revealed.connect(self._solution_shown)
             panel.gaveUp.connect(lambda: self._suggest("weak", "You gave up: Weak is suggested. Score it with 1-4."))
-            split = self.w.question_split
-            split.addWidget(panel)
-            split.setStretchFactor(0, 1)  # the question needs a few lines; the code needs the room
-            split.setStretchFactor(1, 3)
-            height = max(split.height(), 400)
-            split.setSizes([height // 4, height - height // 4])
+            self.w.question_split.addWidget(panel)
             self.coding = panel
         return self.coding
+
+    def _balance_coding(self, panel: CodingPanel, revealed: bool) -> None:
+        """While the user writes, the code gets three quarters of the column; once the answer is shown it
+        gets the larger share, since that is what they read next. Set only when that changes, so a split
+        the user dragged stays while they work."""
+        if self._coding_reading == revealed:
+            return
+        self._coding_reading = revealed
+        split = self.w.question_split
+        question, code = (3, 2) if revealed else (1, 3)
+        split.setStretchFactor(0, question)
+        split.setStretchFactor(1, code)
+        height = max(split.height(), 400)
+        split.setSizes([height * question // (question + code), height * code // (question + code)])
 
     def run_code(self) -> None:
         """F5: run the coding question's tests."""

@@ -423,3 +423,15 @@ def test_the_time_limit_per_run_is_a_study_setting(qtbot: QtBot, data_dir: Path,
     result = run(qtbot, panel, "def mean(xs):\n    while True:\n        pass\n", timeout=10_000)
     assert result.timed_out or result.limit == "cpu"
     assert "more than 2 s" in panel.status.text()
+
+
+def test_the_code_gets_the_room_while_writing_and_the_answer_once_it_is_shown(
+    qtbot: QtBot, data_dir: Path, bank: Path
+) -> None:
+    window, panel = coding_window(qtbot, data_dir, bank)
+    question, code = window.question_split.sizes()
+    assert code > 2 * question, "writing: the editor has most of the column"
+    window.study.toggle_reveal()  # type: ignore[union-attr]
+    question, code = window.question_split.sizes()
+    assert question > code, "the answer is shown: it is what the user reads next"
+    assert panel.status.isHidden() or panel.status.text(), "no empty status line takes room"
