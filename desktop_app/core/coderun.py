@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO
 
-from desktop_app.core import harness
+from desktop_app.core import harness, isolation
 
 JOB_FILE = "job.json"
 REPORT_FILE = "report.json"
@@ -96,7 +96,7 @@ def environment(folder: Path) -> dict[str, str]:
         "LANG": utf8,
         "LC_ALL": utf8,
         "PYTHONIOENCODING": "utf-8",  # the frozen app reads it; under -I the harness sets UTF-8 itself
-        **{name: "1" for name in harness.SINGLE_THREADED},
+        **{name: "1" for name in isolation.SINGLE_THREADED},
     }
     if os.name == "nt":
         # Windows cannot start Python without SYSTEMROOT (its crypto and sockets need it).
