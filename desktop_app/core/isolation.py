@@ -1,9 +1,10 @@
-"""What the code runner's child does to its own process before the user's code runs: a session of its own,
-resource limits, one BLAS thread, UTF-8 output, faulthandler, and process creation blocked.
+"""The code runner's child made safe to run the user's code in: session, limits, no new processes.
 
-A module of its own so the harness keeps to running tests and reporting them. Like the harness it uses the
-standard library only and nothing from desktop_app, since the harness, run as a script under `python -I`,
-loads it from its file (see the top of harness.py); the parent reads SINGLE_THREADED from it.
+What the harness does to its own process before the user's code runs: a session of its own, resource limits,
+one BLAS thread, UTF-8 output, faulthandler, and process creation blocked. A module of its own so the harness
+keeps to running tests and reporting them. Like the harness it uses the standard library only and nothing from
+desktop_app, since the harness, run as a script under `python -I`, loads it from its file (see the top of
+harness.py); the parent reads SINGLE_THREADED from it.
 """
 
 from __future__ import annotations
