@@ -26,9 +26,9 @@ from desktop_app.core.coderun import (
     explain,
     read_report,
     run_blocking,
-    stub,
     write_job,
 )
+from desktop_app.core.stubs import stub
 from tests.conftest import SHIPPED_BANK
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="process groups and resource limits are POSIX")
