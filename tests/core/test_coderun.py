@@ -23,11 +23,11 @@ from desktop_app.core.coderun import (
     RunResult,
     command,
     environment,
-    explain,
     read_report,
     run_blocking,
     write_job,
 )
+from desktop_app.core.runexplain import explain
 from desktop_app.core.stubs import stub
 from tests.conftest import SHIPPED_BANK
 
