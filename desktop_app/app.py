@@ -446,7 +446,8 @@ def _probe_coding(question: object) -> tuple[str, str | None]:
     that is this app again (frozen: `MLPrep --run-tests`), so a bundle missing numpy or the harness fails
     here rather than in front of a user."""
     from desktop_app.core.bank import Question
-    from desktop_app.core.coderun import Job, Limits, explain, run_blocking
+    from desktop_app.core.coderun import Job, Limits, run_blocking
+    from desktop_app.core.runexplain import explain
 
     if not isinstance(question, Question) or not question.solution or not question.tests:
         return "no coding question to run", None

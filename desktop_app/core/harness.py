@@ -1,11 +1,11 @@
 """Runs a coding question's tests (or one expression) against a solution inside a child process and writes a JSON
 report.
 
-Standard library only and no imports from desktop_app: it runs as a plain script (`python -I harness.py JOB
-REPORT`), as the frozen app's code-runner mode (`MLPrep --run-tests JOB REPORT`, which imports this module and
-calls `main`), and under the bank's quality checks, always in a process of its own. `main` changes that process
-for good (its own session, resource limits, process creation blocked), so never call it in a process that has
-other work to do.
+Standard library only, and nothing from desktop_app but its sibling isolation.py: it runs as a plain script
+(`python -I harness.py JOB REPORT`), as the frozen app's code-runner mode (`MLPrep --run-tests JOB REPORT`, which
+imports this module and calls `main`), and under the bank's quality checks, always in a process of its own.
+`main` changes that process for good (isolation.isolate: its own session, resource limits, process creation
+blocked), so never call it in a process that has other work to do.
 
 The tests are Python source run in the solution's namespace. Each top-level `test_*` function is one test,
 called in the order written; module-level code in the tests runs first, as set-up. Tests with no `test_*`
@@ -27,14 +27,29 @@ import ast
 import builtins
 import errno
 import json
-import math
 import os
-import signal
 import sys
 import time
 import traceback
 import types
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING or __package__:
+    # Imported as desktop_app.core.harness (the frozen app's --run-tests, the tests, the quality checks): a plain
+    # import, which PyInstaller's analysis sees and bundles.
+    from desktop_app.core import isolation
+else:
+    # Run as a script, `python -I harness.py`: -I leaves this file's folder off sys.path, so the sibling is loaded
+    # from its file. That imports none of desktop_app's packages and puts nothing on the user's sys.path.
+    import importlib.util
+
+    _spec = importlib.util.spec_from_file_location(
+        "desktop_app.core.isolation", os.path.join(os.path.dirname(os.path.abspath(__file__)), "isolation.py")
+    )
+    if _spec is None or _spec.loader is None:
+        raise ImportError(f"cannot load isolation.py next to {__file__}")
+    isolation = importlib.util.module_from_spec(_spec)
+    _spec.loader.exec_module(isolation)
 
 SOLUTION_FILE = "solution.py"
 TESTS_FILE = "tests.py"
@@ -42,110 +57,6 @@ INPUT_FILE = "input"
 MAX_MESSAGE_CHARS = 2000
 MAX_VALUE_CHARS = 10_000
 DEFAULT_OUTPUT_CHARS = 1_000_000
-BLOCKED = "starting processes is blocked in the code runner"
-# OpenBLAS, MKL and OpenMP size their thread pools (and the memory reserved for each) when numpy is first
-# imported; with one thread numpy fits well under the memory limit and a run cannot load every core.
-SINGLE_THREADED = (
-    "OPENBLAS_NUM_THREADS",
-    "OMP_NUM_THREADS",
-    "MKL_NUM_THREADS",
-    "VECLIB_MAXIMUM_THREADS",
-    "NUMEXPR_NUM_THREADS",
-)
-MB = 1024 * 1024
-
-# Everything in os (and the posix or nt module under it) that starts a program or replaces this one. Several
-# os functions are Python wrappers over the others; each is blocked by name so the message names what the
-# code called. subprocess and multiprocessing end in _posixsubprocess.fork_exec, os.posix_spawn or os.fork
-# (or _winapi.CreateProcess), so blocking those blocks them too, without importing them here.
-_BLOCK = {
-    "os": (
-        "fork forkpty system popen posix_spawn posix_spawnp startfile "
-        "spawnl spawnle spawnlp spawnlpe spawnv spawnve spawnvp spawnvpe "
-        "execl execle execlp execlpe execv execve execvp execvpe"
-    ).split(),
-    "posix": "fork forkpty system posix_spawn posix_spawnp execv execve spawnv spawnve".split(),
-    "nt": "system startfile spawnv spawnve execv execve".split(),
-    "_posixsubprocess": ["fork_exec"],
-    "_winapi": ["CreateProcess"],
-}
-_BLOCKED_AS = {"_posixsubprocess.fork_exec": "subprocess", "_winapi.CreateProcess": "subprocess"}
-
-
-class ProcessBlocked(PermissionError):
-    """What the code gets when it tries to start a process; a PermissionError, so `except OSError` sees it."""
-
-
-def _blocker(name: str) -> Any:
-    def blocked(*args: object, **kwargs: object) -> None:
-        raise ProcessBlocked(f"{BLOCKED} ({name}); solve it in this process")
-
-    blocked.__name__ = name.rsplit(".", 1)[-1]
-    return blocked
-
-
-def block_processes() -> list[str]:
-    """Make the usual ways of starting a process raise ProcessBlocked; returns what was replaced."""
-    replaced = []
-    for module_name, names in _BLOCK.items():
-        module = sys.modules.get(module_name)
-        if module is None:
-            try:
-                module = __import__(module_name)
-            except ImportError:
-                continue
-        for name in names:
-            if hasattr(module, name):
-                qualified = f"{module_name}.{name}"
-                shown = _BLOCKED_AS.get(qualified, f"os.{name}")
-                setattr(module, name, _blocker(shown))
-                replaced.append(qualified)
-    return replaced
-
-
-def _number(value: object) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0 or math.isinf(value):
-        return None
-    return float(value)
-
-
-def apply_limits(limits: dict[str, Any]) -> dict[str, int]:
-    """Resource limits from the job's "limits" (memory_mb, cpu_s, processes, file_mb), where the platform has
-    them; returns the limits actually set. A missing or invalid value leaves that resource as it was."""
-    try:
-        import resource
-    except ImportError:  # Windows
-        return {}
-    wanted: dict[str, tuple[int, int]] = {"RLIMIT_CORE": (0, 0)}  # a crash must not leave a core file behind
-    memory = _number(limits.get("memory_mb"))
-    if memory is not None:
-        wanted["RLIMIT_AS"] = (int(memory * MB),) * 2
-    cpu = _number(limits.get("cpu_s"))
-    if cpu is not None:
-        # SIGXCPU at the soft limit (the handler below reports it); SIGKILL a second later if it is ignored.
-        wanted["RLIMIT_CPU"] = (math.ceil(cpu), math.ceil(cpu) + 1)
-    processes = _number(limits.get("processes"))
-    if processes is not None:
-        # Counts every process and thread of the user, not only this run's, and does not bind root.
-        wanted["RLIMIT_NPROC"] = (int(processes),) * 2
-    file_mb = _number(limits.get("file_mb"))
-    if file_mb is not None:
-        wanted["RLIMIT_FSIZE"] = (int(file_mb * MB),) * 2
-    applied = {}
-    for name, (soft, hard) in wanted.items():
-        which = getattr(resource, name, None)
-        if which is None:
-            continue
-        try:
-            _, old_hard = resource.getrlimit(which)
-            if old_hard != resource.RLIM_INFINITY:
-                hard = min(hard, old_hard)
-                soft = min(soft, hard)
-            resource.setrlimit(which, (soft, hard))
-        except (OSError, ValueError):  # macOS refuses some; the others still apply
-            continue
-        applied[name] = soft
-    return applied
 
 
 class _Reporter:
@@ -172,48 +83,14 @@ class _Reporter:
 
 
 _current: _Reporter | None = None
-_isolation: dict[str, Any] | None = None  # what isolate() managed to apply, for the report
+_isolation: dict[str, Any] | None = None  # what isolation.isolate() managed to apply, for the report
 
 
-def _on_cpu_limit(signum: int, frame: types.FrameType | None) -> None:
-    """Note in the report that the CPU limit ended the run, then die of SIGXCPU as the limit intends."""
+def _note_cpu_limit() -> None:
+    """Note in the report that the CPU limit ended the run (isolation then lets SIGXCPU end the process)."""
     if _current is not None:
         _current.report["limit"] = "cpu"
         _current.write()
-    signal.signal(signal.SIGXCPU, signal.SIG_DFL)
-    os.kill(os.getpid(), signal.SIGXCPU)
-
-
-def isolate(limits: dict[str, Any]) -> dict[str, Any]:
-    """Everything that must happen before the first line of the user's code; returns what was applied."""
-    session = False
-    if hasattr(os, "setsid"):
-        try:
-            os.setsid()
-            session = True
-        except OSError:  # already a session leader (started with start_new_session): fine as it is
-            session = os.getsid(0) == os.getpid()
-    for name in SINGLE_THREADED:
-        os.environ[name] = "1"
-    applied = apply_limits(limits)
-    if hasattr(signal, "SIGXCPU"):
-        signal.signal(signal.SIGXCPU, _on_cpu_limit)
-    for stream in (sys.stdout, sys.stderr):
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
-            # UTF-8 whatever the locale (-I ignores PYTHONIOENCODING), and line by line, so what the code printed
-            # before a kill reaches the parent.
-            reconfigure(encoding="utf-8", errors="backslashreplace", line_buffering=True)
-    try:
-        import faulthandler
-
-        faulthandler.enable()  # a segfault prints the Python stack, with the solution's line, before dying
-    except (ImportError, OSError, ValueError, RuntimeError, AttributeError):
-        pass
-    blocked = block_processes()
-    global _isolation
-    _isolation = {"session": session, "limits": applied, "blocked": len(blocked)}
-    return _isolation
 
 
 def _lines(tb: types.TracebackType | None) -> tuple[int | None, int | None]:
@@ -237,7 +114,7 @@ def _kind(exc: BaseException) -> str:
         return "memory"
     if isinstance(exc, ImportError) and "failed to map segment" in str(exc):
         return "memory"  # a C extension's library did not fit in the address-space limit
-    if isinstance(exc, ProcessBlocked):
+    if isinstance(exc, isolation.ProcessBlocked):
         return "blocked"
     if isinstance(exc, OSError) and exc.errno == errno.EFBIG:
         return "file_size"
@@ -540,6 +417,7 @@ def main(argv: list[str]) -> int:
     The job holds {"solution", "tests", "expression"?, "limits"?}. Exit status: 0 when every test passed (or the
     expression was evaluated), 1 when not, 2 when the job could not be read.
     """
+    global _isolation
     if argv[:1] == ["--run-tests"]:
         argv = argv[1:]
     if len(argv) != 2:
@@ -551,9 +429,9 @@ def main(argv: list[str]) -> int:
         print(f"harness: cannot read the job {argv[0]}: {exc}", file=sys.stderr)
         return 2
     limits = job.get("limits") or {}
-    isolate(limits)
+    _isolation = isolation.isolate(limits, on_cpu_limit=_note_cpu_limit)
     if job.get("expression") is not None:
-        output_limit = int(_number(limits.get("output_bytes")) or DEFAULT_OUTPUT_CHARS)
+        output_limit = int(isolation.limit_number(limits.get("output_bytes")) or DEFAULT_OUTPUT_CHARS)
         report = evaluate(job["solution"], job["expression"], argv[1], output_limit)
         ok = report["syntax_error"] is None and report["setup_error"] is None and report["error"] is None
         return 0 if ok else 1

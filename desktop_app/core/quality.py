@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop_app.core.bank import LEVELS, Bank, Question, load_bank
-from desktop_app.core.coderun import Job, Limits, RunResult, explain, run_blocking
+from desktop_app.core.coderun import Job, Limits, RunResult, run_blocking
+from desktop_app.core.runexplain import explain
 
 MIN_ANSWER_WORDS = 80
 MAX_ANSWER_WORDS = 350

@@ -24,8 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.bank import Question
-from desktop_app.core.coderun import Job, Limits, RunResult, explain, stub
+from desktop_app.core.coderun import Job, Limits, RunResult
 from desktop_app.core.harness import SOLUTION_FILE
+from desktop_app.core.runexplain import explain
+from desktop_app.core.stubs import stub
 from desktop_app.ui.code_editor import CodeEditor
 from desktop_app.ui.code_runner import CodeRunner
 from desktop_app.ui.textview import MarkdownView

@@ -353,7 +353,7 @@ class MockInterviewWindow(QMainWindow):
     def _submission(self) -> str | None:
         """The code and how its last run went, as the answer: what the grader and the transcript get. None
         (and a run started) when the code changed since its last run: it is submitted once the run ends."""
-        from desktop_app.core.coderun import explain
+        from desktop_app.core.runexplain import explain
 
         panel = self.coding
         assert panel is not None

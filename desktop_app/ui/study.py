@@ -356,7 +356,7 @@ class StudyController(QObject):
     def _code_ran(self, result: RunResult, code: str) -> None:
         """Every run is kept (the editor starts from it next time); a pass suggests a score: Strong if the
         solution was not shown and few runs failed first, else OK. The user records it or another one."""
-        from desktop_app.core.coderun import explain
+        from desktop_app.core.runexplain import explain
 
         item = self.session.current
         if item is None or self.coding is None or result.stopped:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.core import harness
+from desktop_app.core import harness, isolation
 from desktop_app.core.bank import Question, load_bank
 from desktop_app.core.coderun import (
     DEFAULT_MEMORY_MB,
@@ -23,12 +23,12 @@ from desktop_app.core.coderun import (
     RunResult,
     command,
     environment,
-    explain,
     read_report,
     run_blocking,
-    stub,
     write_job,
 )
+from desktop_app.core.runexplain import explain
+from desktop_app.core.stubs import stub
 from tests.conftest import SHIPPED_BANK
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="process groups and resource limits are POSIX")
@@ -150,7 +150,7 @@ def test_forking_in_a_loop_is_blocked_with_a_clear_message() -> None:
     result = run(solution, "def test_bomb():\n    bomb()\n")
     first = result.first_failure
     assert first is not None and first.kind == "blocked" and first.solution_line == 5
-    assert first.message == f"ProcessBlocked: {harness.BLOCKED} (os.fork); solve it in this process"
+    assert first.message == f"ProcessBlocked: {isolation.BLOCKED} (os.fork); solve it in this process"
     assert explain(result, LIMITS) == (
         "1 of 1 test failed; the first, test_bomb, tried to start a process at line 5 of your code, "
         "which the code runner blocks: solve it in this process."
