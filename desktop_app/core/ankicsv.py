@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 
 from desktop_app.core import bank, deckfile
 from desktop_app.core.bank import LEVELS, Problem, Question, Topic
-from desktop_app.core.mdformat import MarkdownDeck, validate
+from desktop_app.core.deckimport import MarkdownDeck, failed, read_guarded, short, split_lines, validate
 
 SEPARATORS = {"tab": "\t", "comma": ",", "semicolon": ";", "space": " ", "pipe": "|", "colon": ":"}
 ANKI_STATE_TAGS = {"marked", "leech"}  # Anki's own flags on a note, not a subject
@@ -385,22 +385,13 @@ def read_anki_notes(text: str, source: str, deck_id: str, title: str, level: str
     Every question gets the generic follow-ups and rubric (listed in `filled`); ids come from the front
     text (deckfile.question_id), so importing the same notes again gives the same ids. Never raises: a
     note that cannot be used is a Problem naming the file and its line."""
-    try:
-        return _read(text, source, deck_id, title, level)
-    except Exception as exc:  # a hostile file must cost its own import, never the app
-        return MarkdownDeck(None, problems=[Problem(source, "", f"could not be read ({type(exc).__name__}: {exc})")])
+    return read_guarded(text, source, lambda text: _read(text, source, deck_id, title, level))
 
 
 def _read(text: str, source: str, deck_id: str, title: str, level: str) -> MarkdownDeck:
-    size = len(text.encode("utf-8", "surrogatepass"))
-    if size > bank.MAX_FILE_BYTES:
-        return MarkdownDeck(
-            None, problems=[Problem(source, "", f"file is {size:,} bytes; the limit is {bank.MAX_FILE_BYTES:,}")]
-        )
     if level not in LEVELS:
-        return MarkdownDeck(None, problems=[Problem(source, "", f"level '{level}' is not one of {', '.join(LEVELS)}")])
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
+        return failed(source, f"level '{level}' is not one of {', '.join(LEVELS)}")
+    lines = split_lines(text)
     header = _read_header(lines)
     body = "\n".join(lines[header.lines :])
     anki_file = header.lines > 0  # a header means Anki wrote the file: no header row of column names
@@ -491,7 +482,7 @@ def _note(values: list[str], html: bool, where: str, source: str, out: list[Prob
         out.append(Problem(source, where, "the note's front is empty: give it a question, or delete the line"))
         return None
     if not answer.strip():
-        out.append(Problem(source, where, f"the note '{_short(front)}' has an empty back: give it an answer"))
+        out.append(Problem(source, where, f"the note '{short(front)}' has an empty back: give it an answer"))
         return None
     if _only_media(front) or _only_media(answer):
         side = "front" if _only_media(front) else "back"
@@ -504,8 +495,3 @@ def _note(values: list[str], html: bool, where: str, source: str, out: list[Prob
         )
         return None
     return front, answer
-
-
-def _short(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= 60 else text[:59].rstrip() + "…"

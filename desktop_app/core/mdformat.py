@@ -13,8 +13,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from desktop_app.core import bank, deckfile
+from desktop_app.core import deckfile
 from desktop_app.core.bank import Problem, Question, Rubric, Topic
+from desktop_app.core.deckimport import MarkdownDeck, read_guarded, short, split_lines, validate
 
 DEFAULT_LEVEL = "intermediate"
 _SECTION_NAMES = {
@@ -38,7 +39,6 @@ _SECTION_TITLES = {
 TOPIC_KEYS = ("id", "order")
 QUESTION_KEYS = ("level", "tags", "id")
 TIERS = {"strong": "Strong", "also good": "Also good", "ok": "OK", "weak": "Weak"}
-_LOCATION_CHARS = 60  # a question named in a problem is cut to this many characters
 
 _HEADING = re.compile(r"^(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
 _NO_SPACE_HEADING = re.compile(r"^(##|###)([^#\s].*)$")
@@ -54,18 +54,6 @@ _TIER = re.compile(
     rf"^(?:(\*\*|__|\*|_)(?P<a>{_LABEL})(?:\1[ \t]*:|[ \t]*:\1)|(?P<b>{_LABEL})[ \t]*:)[ \t]*(?P<rest>.*)$",
     re.IGNORECASE,
 )
-
-
-@dataclass
-class MarkdownDeck:
-    """What reading a deck file found. `topic` is None when the deck cannot be used at all; `questions`
-    holds the ones that passed the bank's own validator; `filled` lists the ids of those that got the
-    generic follow-ups or rubric (deckfile.GENERIC_*), so the user can be told to write real ones."""
-
-    topic: Topic | None
-    questions: list[Question] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    filled: list[str] = field(default_factory=list)
 
 
 # ----- fenced code blocks ----------------------------------------------------------------------------
@@ -119,11 +107,6 @@ def _section_name(text: str) -> str | None:
     return _SECTION_NAMES.get(re.sub(r"[ \t]+", " ", name))
 
 
-def _short(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= _LOCATION_CHARS else text[: _LOCATION_CHARS - 1].rstrip() + "…"
-
-
 def _structure(line: str) -> tuple[int, str] | None:
     """(level, text) when a line outside code is a heading that gives the deck its shape: `# Title`,
     `## Question` or `### <Section>`. Other headings are part of the text they are in."""
@@ -155,7 +138,7 @@ class _Block:
 
     @property
     def where(self) -> str:
-        return f"## {_short(self.text)} (line {self.line})"
+        return f"## {short(self.text)} (line {self.line})"
 
 
 @dataclass
@@ -170,15 +153,14 @@ class _Parsed:
     def topic_where(self) -> str:
         if self.title is None:
             return "line 1"
-        return f"# {_short(self.title)}".rstrip() + f" (line {self.title_line})"
+        return f"# {short(self.title)}".rstrip() + f" (line {self.title_line})"
 
 
 class _Reader:
     def __init__(self, text: str, source: str):
         self.source = source
         self.problems: list[Problem] = []
-        text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-        self.lines = text.split("\n")
+        self.lines = split_lines(text)
         self.mask, self.open_fence = fence_mask(self.lines)
 
     def problem(self, where: str, message: str) -> None:
@@ -189,7 +171,7 @@ class _Reader:
             fence = self.lines[self.open_fence].strip()
             self.problem(
                 f"line {self.open_fence + 1}",
-                f"the code block opened here ({_short(fence)}) is never closed, so everything after it is read "
+                f"the code block opened here ({short(fence)}) is never closed, so everything after it is read "
                 f"as code; add a closing {fence[:3]} line after the code",
             )
         parsed = _Parsed()
@@ -203,7 +185,7 @@ class _Reader:
                 if not self.mask[i] and _near_miss(line):
                     hashes = line[:3] if line.startswith("###") else "##"
                     what = "a section" if hashes == "###" else "a question"
-                    self.problem(f"line {i + 1}", f"'{_short(line)}' needs a space after '{hashes}' to start {what}")
+                    self.problem(f"line {i + 1}", f"'{short(line)}' needs a space after '{hashes}' to start {what}")
                 if target is not None:
                     target.append(i)
                 elif line.strip() and not before_title:
@@ -225,7 +207,7 @@ class _Reader:
                 else:
                     self.problem(
                         f"line {i + 1}",
-                        f"a second '# ' title ('{_short(text)}'): a file holds one deck, so start a new file for "
+                        f"a second '# ' title ('{short(text)}'): a file holds one deck, so start a new file for "
                         "it; inside an answer, use '####' for a heading",
                     )
                     target = ignored
@@ -447,88 +429,14 @@ def _split_tags(value: str) -> tuple[str, ...]:
     return tuple(tag.strip() for tag in value.split(",") if tag.strip())
 
 
-_FIELD_LABELS = {
-    "question": "the question",
-    "answer": "the answer",
-    "follow_ups": "'Follow-ups'",
-    "follow_ups[]": "follow-up {}",
-    "tags": "'tags:'",
-    "tags[]": "tag {}",
-    "rubric.strong": "'Strong:'",
-    "rubric.strong[]": "'Strong:' point {}",
-    "rubric.also_good": "'Also good:'",
-    "rubric.also_good[]": "'Also good:' point {}",
-    "rubric.ok": "'OK:'",
-    "rubric.weak": "'Weak:'",
-    "solution": "'### Solution'",
-    "tests": "'### Tests'",
-    "title": "the title",
-    "description": "the description",
-}
-_QUOTED_FIELD = re.compile(r"'([a-z_.]+)(?:\[(\d+)\])?'")
-_VALIDATOR_WHERE = re.compile(r"^question (?:'.*' \(#(\d+)\)|#(\d+))$")
-_QUESTION_REF = re.compile(r"question #(\d+)")
-_NOT_LOADED = "not loaded: the file's [topic] table is missing or invalid"
-
-
-def validate(
-    topic: Topic,
-    questions: Sequence[Question],
-    source: str,
-    topic_where: str,
-    question_where: Sequence[str],
-    labels: dict[str, str] | None = None,
-) -> tuple[Topic | None, list[Question], list[Problem]]:
-    """Run the bank's own validator on what an importer built, so nothing it would refuse gets in, and say
-    its problems in the importer's terms: the place in the source file (`question_where[i]` for the i-th
-    question) and the names the user knows the fields by (`labels`, over _FIELD_LABELS). Returns the
-    validator's own topic and questions (stripped as the bank strips them)."""
-    names = {**_FIELD_LABELS, **(labels or {})}
-
-    def field_name(m: re.Match[str]) -> str:
-        key = m.group(1) + ("[]" if m.group(2) else "")
-        if key not in names:
-            return m.group(0)
-        return names[key].format(m.group(2)) if m.group(2) else names[key]
-
-    def place(n: int) -> str:
-        return question_where[n - 1] if 0 < n <= len(question_where) else f"question #{n}"
-
-    parsed_topic, parsed, found = bank.parse_text(deckfile.dump_deck(topic, questions), source)
-    problems: list[Problem] = []
-    for p in found:
-        if p.message == _NOT_LOADED:
-            continue  # the topic's own problem says it, once
-        message = _QUOTED_FIELD.sub(field_name, p.message)
-        message = _QUESTION_REF.sub(lambda m: place(int(m.group(1))), message)
-        if p.where == "[topic]":
-            where = topic_where
-        elif m := _VALIDATOR_WHERE.match(p.where):
-            where = place(int(m.group(1) or m.group(2)))
-        else:
-            where = p.where
-        problems.append(Problem(source, where, message))
-    if parsed_topic is None:
-        return None, [], problems
-    return parsed_topic, parsed, problems
-
-
 def read_markdown_deck(text: str, source: str, default_id: str) -> MarkdownDeck:
     """Read one Markdown deck. Never raises: whatever is wrong becomes a Problem naming the file, the
     question (its heading and line) and what to do; the questions that are fine are still returned. The
     deck id is the `id:` line under the title, else `default_id` (pass deckfile.slug of the file's stem)."""
-    try:
-        return _read(text, source, default_id)
-    except Exception as exc:  # a hostile file must cost its own import, never the app
-        return MarkdownDeck(None, problems=[Problem(source, "", f"could not be read ({type(exc).__name__}: {exc})")])
+    return read_guarded(text, source, lambda text: _read(text, source, default_id))
 
 
 def _read(text: str, source: str, default_id: str) -> MarkdownDeck:
-    size = len(text.encode("utf-8", "surrogatepass"))
-    if size > bank.MAX_FILE_BYTES:
-        return MarkdownDeck(
-            None, problems=[Problem(source, "", f"file is {size:,} bytes; the limit is {bank.MAX_FILE_BYTES:,}")]
-        )
     reader = _Reader(text, source)
     parsed = reader.read()
     problems = reader.problems

@@ -8,7 +8,7 @@ import pytest
 
 from desktop_app.core import bank, deckfile
 from desktop_app.core.ankicsv import flatten_tag, html_to_markdown, read_anki_notes
-from desktop_app.core.mdformat import MarkdownDeck
+from desktop_app.core.deckimport import MarkdownDeck
 from desktop_app.core.render import MarkdownRenderer
 
 SOURCE = "exports/ml.txt"
