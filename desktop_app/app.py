@@ -468,7 +468,7 @@ def _probe_exports(question: object) -> str | None:
         return "no question to export"
     try:
         from desktop_app.core.apkg import export_apkg
-        from desktop_app.core.mdformat import deck_to_markdown
+        from desktop_app.core.mdwrite import deck_to_markdown
 
         with tempfile.TemporaryDirectory(prefix="mlprep-smoke-") as folder:
             topic = Topic(question.topic_id, "Smoke test")

@@ -11,7 +11,8 @@ import pytest
 from desktop_app.core import bank, deckfile
 from desktop_app.core.bank import Question, Rubric, Topic
 from desktop_app.core.deckimport import MarkdownDeck
-from desktop_app.core.mdformat import deck_to_markdown, read_markdown_deck
+from desktop_app.core.mdformat import read_markdown_deck
+from desktop_app.core.mdwrite import deck_to_markdown
 from tests.conftest import SHIPPED_BANK
 
 SOURCE = "decks/ml.md"
