@@ -7,7 +7,8 @@ import random
 import pytest
 
 from desktop_app.core import bank, deckfile
-from desktop_app.core.ankicsv import flatten_tag, html_to_markdown, read_anki_notes
+from desktop_app.core.ankicsv import flatten_tag, read_anki_notes
+from desktop_app.core.ankihtml import html_to_markdown
 from desktop_app.core.deckimport import MarkdownDeck
 from desktop_app.core.render import MarkdownRenderer
 
