@@ -61,7 +61,7 @@ def make_backup(store_path: Path, backups_dir: Path, now: datetime | None = None
     now = _local(now)
     _require_file(store_path)
     try:
-        source = sqlite3.connect(f"{store_path.absolute().as_uri()}?mode=ro", uri=True, timeout=LOCK_WAIT_S)
+        source = _read_only(store_path)
     except sqlite3.Error as exc:
         raise BackupError(f"Cannot read {store_path} ({exc}); no backup was made.") from exc
     try:
@@ -78,14 +78,7 @@ def _write_backup(source: sqlite3.Connection, store_path: Path, backups_dir: Pat
     _make_folder(backups_dir)
     tmp = backups_dir / f"{PARTIAL_PREFIX}{uuid.uuid4().hex}.sqlite3"
     try:
-        target = sqlite3.connect(tmp)
-        try:
-            source.backup(target)  # one step: one read transaction, so one consistent snapshot
-            # The copy carries the store's WAL flag; a backup is better as one file with no log beside it.
-            target.execute("PRAGMA journal_mode=DELETE")
-            problem = _check(target, "integrity_check")
-        finally:
-            target.close()
+        problem = _copy_checked(source, tmp)
         if problem is not None:
             raise BackupError(
                 f"The backup of {store_path} failed its integrity check ({problem}), so it was removed and no "
@@ -195,25 +188,7 @@ def prune(backups_dir: Path, now: datetime) -> list[Path]:
     backups = list_backups(backups_dir)
     kept = keep([b.taken_at for b in backups], now)
     doomed = [b.path for b in backups if b.taken_at not in kept]
-    stale_before = (now - STALE_TEMP).timestamp()
-    try:
-        entries = list(os.scandir(backups_dir))
-    except OSError:
-        entries = []
-    for entry in entries:
-        try:
-            if entry.name.startswith(PARTIAL_PREFIX) and entry.stat().st_mtime < stale_before:
-                doomed.append(Path(entry.path))
-        except OSError:
-            continue
-    removed = []
-    for path in doomed:
-        try:
-            path.unlink()
-        except OSError:
-            continue
-        removed.append(path)
-    return removed
+    return _remove(doomed + _stale_temps(backups_dir, PARTIAL_PREFIX, now))
 
 
 def latest_good(backups_dir: Path) -> Backup | None:
@@ -227,16 +202,13 @@ def latest_good(backups_dir: Path) -> Backup | None:
 
 def _backup_problem(path: Path) -> str | None:
     try:
-        con = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=LOCK_WAIT_S)
-        try:
-            problem = _mlprep_problem(con)
-            if problem is None and int(con.execute("PRAGMA user_version").fetchone()[0]) > SCHEMA_VERSION:
-                problem = "made by a newer version of MLPrep"
-            return problem if problem is not None else _check(con, "quick_check")
-        finally:
-            con.close()
+        con = _read_only(path)
     except sqlite3.Error as exc:
         return str(exc)
+    try:
+        return _store_problem(con, refuse_newer=True)
+    finally:
+        con.close()
 
 
 def due(backups_dir: Path, now: datetime, every: timedelta) -> bool:
@@ -264,7 +236,7 @@ def restore(backup: Path, store_path: Path, backups_dir: Path, now: datetime | N
     """
     now = _local(now)
     folder = store_path.parent
-    _remove_stale(folder, RESTORE_PREFIX, now)
+    _remove(_stale_temps(folder, RESTORE_PREFIX, now))
     if store_path.is_dir():
         raise BackupError(f"{store_path} is a folder, not a store; nothing was restored.")
     _make_folder(folder)
@@ -281,24 +253,18 @@ def _stage(backup: Path, staged: Path) -> None:
     _require_file(backup)
     nothing = "nothing was restored"
     try:
-        source = sqlite3.connect(f"{backup.absolute().as_uri()}?mode=ro", uri=True, timeout=LOCK_WAIT_S)
+        source = _read_only(backup)
         try:
             problem = _mlprep_problem(source)
             if problem is not None:
                 raise BackupError(f"{backup} is not an MLPrep backup ({problem}); {nothing}.")
-            version = int(source.execute("PRAGMA user_version").fetchone()[0])
+            version = _user_version(source)
             if version > SCHEMA_VERSION:
                 raise BackupError(
                     f"{backup} was made by a newer version of MLPrep (schema {version}; this version knows up to "
                     f"{SCHEMA_VERSION}). Update MLPrep to restore it; {nothing}."
                 )
-            target = sqlite3.connect(staged)
-            try:
-                source.backup(target)
-                target.execute("PRAGMA journal_mode=DELETE")
-                problem = _check(target, "integrity_check")
-            finally:
-                target.close()
+            problem = _copy_checked(source, staged)
         finally:
             source.close()
         if problem is not None:
@@ -385,9 +351,13 @@ def _lock(store_path: Path) -> sqlite3.Connection | None:
     return con
 
 
-def _store_problem(con: sqlite3.Connection) -> str | None:
+def _store_problem(con: sqlite3.Connection, refuse_newer: bool = False) -> str | None:
+    """None if `con` is an MLPrep store that passes `PRAGMA quick_check` (and, with `refuse_newer`, is not
+    from a newer MLPrep); else why not."""
     try:
         problem = _mlprep_problem(con)
+        if problem is None and refuse_newer and _user_version(con) > SCHEMA_VERSION:
+            problem = "made by a newer version of MLPrep"
         return problem if problem is not None else _check(con, "quick_check")
     except sqlite3.Error as exc:
         return str(exc)
@@ -448,12 +418,33 @@ def _require_file(path: Path) -> None:
         raise BackupError(f"{path} is an empty file (0 bytes), not an MLPrep store.")
 
 
+def _read_only(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=LOCK_WAIT_S)
+
+
+def _user_version(con: sqlite3.Connection) -> int:
+    return int(con.execute("PRAGMA user_version").fetchone()[0])
+
+
+def _copy_checked(source: sqlite3.Connection, path: Path) -> str | None:
+    """Copy the database through `source` into a new file at `path`; None if the copy passes
+    `PRAGMA integrity_check`, else what the check found."""
+    target = sqlite3.connect(path)
+    try:
+        source.backup(target)  # one step: one read transaction, so one consistent snapshot
+        # The copy carries the store's WAL flag; a backup is better as one file with no log beside it.
+        target.execute("PRAGMA journal_mode=DELETE")
+        return _check(target, "integrity_check")
+    finally:
+        target.close()
+
+
 def _mlprep_problem(con: sqlite3.Connection) -> str | None:
     """None if the database is an MLPrep store, as the store itself recognises one; else why not."""
     app_id = int(con.execute("PRAGMA application_id").fetchone()[0])
     if app_id == APPLICATION_ID:
         return None
-    version = int(con.execute("PRAGMA user_version").fetchone()[0])
+    version = _user_version(con)
     tables = {str(r[0]) for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     if app_id == 0 and version >= 1 and _LEGACY_TABLES <= tables:
         return None
@@ -525,15 +516,31 @@ def _remove_temp(path: Path) -> None:
             pass  # left for prune, which removes stale temporary files
 
 
-def _remove_stale(folder: Path, prefix: str, now: datetime) -> None:
+def _stale_temps(folder: Path, prefix: str, now: datetime) -> list[Path]:
+    """The temporary files in `folder` named with `prefix` and older than STALE_TEMP: left by a backup
+    or a restore that died."""
     stale_before = (now - STALE_TEMP).timestamp()
     try:
         entries = list(os.scandir(folder))
     except OSError:
-        return
+        return []
+    stale = []
     for entry in entries:
         try:
             if entry.name.startswith(prefix) and entry.stat().st_mtime < stale_before:
-                os.unlink(entry.path)
+                stale.append(Path(entry.path))
         except OSError:
             continue
+    return stale
+
+
+def _remove(paths: list[Path]) -> list[Path]:
+    """Delete the files; returns those that went. One that cannot be removed now is left for later."""
+    removed = []
+    for path in paths:
+        try:
+            path.unlink()
+        except OSError:
+            continue
+        removed.append(path)
+    return removed
