@@ -693,7 +693,8 @@ def cmd_backups(data_dir: Path) -> int:
 
 
 def cmd_restore(data_dir: Path, file: str) -> int:
-    from desktop_app.core.backup import BackupError, restore
+    from desktop_app.core.backup import BackupError
+    from desktop_app.core.restore import restore
     from desktop_app.core.store import DB_FILENAME
 
     path = Path(file).expanduser()
