@@ -469,7 +469,7 @@ def _probe_exports(question: object) -> str | None:
         return "no question to export"
     try:
         from desktop_app.core.apkg import export_apkg
-        from desktop_app.core.mdformat import deck_to_markdown
+        from desktop_app.core.mdwrite import deck_to_markdown
 
         with tempfile.TemporaryDirectory(prefix="mlprep-smoke-") as folder:
             topic = Topic(question.topic_id, "Smoke test")
@@ -694,7 +694,8 @@ def cmd_backups(data_dir: Path) -> int:
 
 
 def cmd_restore(data_dir: Path, file: str) -> int:
-    from desktop_app.core.backup import BackupError, restore
+    from desktop_app.core.backup import BackupError
+    from desktop_app.core.restore import restore
     from desktop_app.core.store import DB_FILENAME
 
     path = Path(file).expanduser()

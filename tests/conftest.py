@@ -8,10 +8,14 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.simulator.fake_anthropic import FakeAnthropic
+
+if TYPE_CHECKING:
+    from desktop_app.core.deckimport import MarkdownDeck
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 _FAKE_HOME = tempfile.mkdtemp(prefix="mlprep-test-home-")
@@ -75,6 +79,17 @@ def write_topic(
     path = folder / f"{topic_id}.toml"
     path.write_text("".join(parts), encoding="utf-8")
     return path
+
+
+def still_valid(deck: MarkdownDeck) -> None:
+    """Whatever an importer's read returns, the bank's validator accepts."""
+    from desktop_app.core import bank, deckfile
+
+    if deck.topic is None:
+        assert deck.questions == []
+        return
+    _topic, parsed, found = bank.parse_text(deckfile.dump_deck(deck.topic, deck.questions), "x")
+    assert found == [] and parsed == deck.questions
 
 
 @pytest.fixture

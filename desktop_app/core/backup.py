@@ -1,10 +1,11 @@
-"""Backups of the store: taken while MLPrep runs, checked, pruned by age, and put back in place on request.
+"""Backups of the store: taken while MLPrep runs, checked, pruned by age, and found again to restore.
 
 A backup is one self-contained SQLite file, `mlprep-YYYYMMDD-HHMMSS.sqlite3` (local time), in a folder of
 backups. It appears under that name only once it is complete, checked and on disk: it is written to a
 temporary file, checked with `PRAGMA integrity_check`, fsynced and then renamed, so a crash or a kill at
 any moment leaves either the finished backup or a temporary file that nothing lists and `prune` removes.
-Nothing here writes to the store itself except `restore`, which keeps a copy of what it replaces.
+Nothing here writes to the store itself: core/restore.py puts a backup back in place, with the copying,
+checking and file steps below (the public helpers at the end are shared with it).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import errno
 import os
 import re
-import shutil
 import sqlite3
 import struct
 import uuid
@@ -30,10 +30,9 @@ STALE_TEMP = timedelta(hours=1)  # a temporary file this old belongs to a backup
 LOCK_WAIT_S = 1.0  # how long restore waits for another connection to let go before it refuses
 
 PARTIAL_PREFIX = ".mlprep-partial-"  # a backup (or a damaged store's copy) being written
-RESTORE_PREFIX = ".mlprep-restore-"  # a backup being staged next to the store, before it replaces it
 _BACKUP_NAME = re.compile(r"^mlprep-(\d{8}-\d{6})(?:-(\d+))?\.sqlite3$")
-_STAMP = "%Y%m%d-%H%M%S"
-_SIDE_FILES = ("-wal", "-shm", "-journal")
+STAMP = "%Y%m%d-%H%M%S"
+SIDE_FILES = ("-wal", "-shm", "-journal")
 _LEGACY_TABLES = {"question_row", "review", "topic_row"}  # a store from before the application id
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -58,53 +57,46 @@ def make_backup(store_path: Path, backups_dir: Path, now: datetime | None = None
     The copy goes through SQLite's online backup API from a read-only connection: it is one consistent
     snapshot of the store including what is still in the write-ahead log, while MLPrep goes on writing.
     """
-    now = _local(now)
-    _require_file(store_path)
+    now = local_time(now)
+    require_file(store_path)
     try:
-        source = sqlite3.connect(f"{store_path.absolute().as_uri()}?mode=ro", uri=True, timeout=LOCK_WAIT_S)
+        source = read_only(store_path)
     except sqlite3.Error as exc:
         raise BackupError(f"Cannot read {store_path} ({exc}); no backup was made.") from exc
     try:
         _require_mlprep(source, store_path, "no backup was made")
-        backup = _write_backup(source, store_path, backups_dir, now)
+        backup = write_backup(source, store_path, backups_dir, now)
     finally:
         source.close()
     prune(backups_dir, now)
     return backup
 
 
-def _write_backup(source: sqlite3.Connection, store_path: Path, backups_dir: Path, now: datetime) -> Backup:
+def write_backup(source: sqlite3.Connection, store_path: Path, backups_dir: Path, now: datetime) -> Backup:
     """Copy through `source` into a checked, fsynced backup file; raises BackupError, leaving no file."""
-    _make_folder(backups_dir)
+    make_folder(backups_dir)
     tmp = backups_dir / f"{PARTIAL_PREFIX}{uuid.uuid4().hex}.sqlite3"
     try:
-        target = sqlite3.connect(tmp)
-        try:
-            source.backup(target)  # one step: one read transaction, so one consistent snapshot
-            # The copy carries the store's WAL flag; a backup is better as one file with no log beside it.
-            target.execute("PRAGMA journal_mode=DELETE")
-            problem = _check(target, "integrity_check")
-        finally:
-            target.close()
+        problem = copy_checked(source, tmp)
         if problem is not None:
             raise BackupError(
                 f"The backup of {store_path} failed its integrity check ({problem}), so it was removed and no "
                 "older backup was deleted. The store itself may be damaged: restore an earlier backup."
             )
-        _fsync_file(tmp)
+        fsync_file(tmp)
         final = _publish(tmp, backups_dir, now)
         return Backup(final, now.replace(microsecond=0), final.stat().st_size)
     except BackupError:
-        _remove_temp(tmp)
+        remove_temp(tmp)
         raise
     except (sqlite3.Error, OSError) as exc:
-        _remove_temp(tmp)
-        raise BackupError(_describe(exc, f"Backing up {store_path} to {backups_dir}", backups_dir)) from exc
+        remove_temp(tmp)
+        raise BackupError(describe(exc, f"Backing up {store_path} to {backups_dir}", backups_dir)) from exc
 
 
 def _publish(tmp: Path, folder: Path, now: datetime) -> Path:
     """Give the finished file its name, never over an existing backup (two in one second get -2, -3...)."""
-    stamp = now.strftime(_STAMP)
+    stamp = now.strftime(STAMP)
     for n in range(1, 1000):
         final = folder / (f"mlprep-{stamp}.sqlite3" if n == 1 else f"mlprep-{stamp}-{n}.sqlite3")
         try:
@@ -118,7 +110,7 @@ def _publish(tmp: Path, folder: Path, now: datetime) -> Path:
             os.replace(tmp, final)
         else:
             tmp.unlink()
-        _fsync_folder(folder)
+        fsync_folder(folder)
         return final
     raise BackupError(f"Too many backups named mlprep-{stamp} in {folder}; no backup was made.")
 
@@ -139,7 +131,7 @@ def list_backups(backups_dir: Path) -> list[Backup]:
         if match is None:
             continue
         try:
-            taken = datetime.strptime(match.group(1), _STAMP)
+            taken = datetime.strptime(match.group(1), STAMP)
             if not entry.is_file() or not _looks_complete(Path(entry.path)):
                 continue
             size = entry.stat().st_size
@@ -191,29 +183,11 @@ def prune(backups_dir: Path, now: datetime) -> list[Path]:
     """Delete the backups `keep` does not keep, and temporary files older than STALE_TEMP; returns what
     went. Damaged stores set aside by restore are never deleted. A file that cannot be removed now is
     left for the next prune."""
-    now = _local(now)
+    now = local_time(now)
     backups = list_backups(backups_dir)
     kept = keep([b.taken_at for b in backups], now)
     doomed = [b.path for b in backups if b.taken_at not in kept]
-    stale_before = (now - STALE_TEMP).timestamp()
-    try:
-        entries = list(os.scandir(backups_dir))
-    except OSError:
-        entries = []
-    for entry in entries:
-        try:
-            if entry.name.startswith(PARTIAL_PREFIX) and entry.stat().st_mtime < stale_before:
-                doomed.append(Path(entry.path))
-        except OSError:
-            continue
-    removed = []
-    for path in doomed:
-        try:
-            path.unlink()
-        except OSError:
-            continue
-        removed.append(path)
-    return removed
+    return remove_files(doomed + stale_temps(backups_dir, PARTIAL_PREFIX, now))
 
 
 def latest_good(backups_dir: Path) -> Backup | None:
@@ -227,16 +201,13 @@ def latest_good(backups_dir: Path) -> Backup | None:
 
 def _backup_problem(path: Path) -> str | None:
     try:
-        con = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=LOCK_WAIT_S)
-        try:
-            problem = _mlprep_problem(con)
-            if problem is None and int(con.execute("PRAGMA user_version").fetchone()[0]) > SCHEMA_VERSION:
-                problem = "made by a newer version of MLPrep"
-            return problem if problem is not None else _check(con, "quick_check")
-        finally:
-            con.close()
+        con = read_only(path)
     except sqlite3.Error as exc:
         return str(exc)
+    try:
+        return store_problem(con, refuse_newer=True)
+    finally:
+        con.close()
 
 
 def due(backups_dir: Path, now: datetime, every: timedelta) -> bool:
@@ -245,201 +216,22 @@ def due(backups_dir: Path, now: datetime, every: timedelta) -> bool:
     backups = list_backups(backups_dir)
     if not backups:
         return True
-    elapsed = _local(now) - backups[0].taken_at
+    elapsed = local_time(now) - backups[0].taken_at
     return elapsed >= every or elapsed < timedelta(0)
 
 
-# -- restoring -------------------------------------------------------------------------------------
+# -- shared with restore ---------------------------------------------------------------------------
 
 
-def restore(backup: Path, store_path: Path, backups_dir: Path, now: datetime | None = None) -> Path | None:
-    """Put `backup` in place of the store; returns where the previous store was kept (None if there was none).
-
-    In order: the backup is copied next to the store and checked there (so what is checked is exactly
-    what goes in place); the store is locked against every other connection; the current store is kept,
-    as a normal backup if it is sound, else as `damaged-...` copies of its files exactly as they were;
-    its write-ahead log is folded in or removed; and the checked copy is renamed over it. A kill at any
-    moment leaves either the old store or the restored one, whole. Nothing is pruned: a restore never
-    deletes a backup, not even the one restored from.
-    """
-    now = _local(now)
-    folder = store_path.parent
-    _remove_stale(folder, RESTORE_PREFIX, now)
-    if store_path.is_dir():
-        raise BackupError(f"{store_path} is a folder, not a store; nothing was restored.")
-    _make_folder(folder)
-    staged = folder / f"{RESTORE_PREFIX}{uuid.uuid4().hex}.sqlite3"
-    try:
-        _stage(backup, staged)
-        return _swap(staged, store_path, backups_dir, now)
-    finally:
-        _remove_temp(staged)
-
-
-def _stage(backup: Path, staged: Path) -> None:
-    """Copy the backup to `staged` and check the copy; BackupError if it is not fit to restore."""
-    _require_file(backup)
-    nothing = "nothing was restored"
-    try:
-        source = sqlite3.connect(f"{backup.absolute().as_uri()}?mode=ro", uri=True, timeout=LOCK_WAIT_S)
-        try:
-            problem = _mlprep_problem(source)
-            if problem is not None:
-                raise BackupError(f"{backup} is not an MLPrep backup ({problem}); {nothing}.")
-            version = int(source.execute("PRAGMA user_version").fetchone()[0])
-            if version > SCHEMA_VERSION:
-                raise BackupError(
-                    f"{backup} was made by a newer version of MLPrep (schema {version}; this version knows up to "
-                    f"{SCHEMA_VERSION}). Update MLPrep to restore it; {nothing}."
-                )
-            target = sqlite3.connect(staged)
-            try:
-                source.backup(target)
-                target.execute("PRAGMA journal_mode=DELETE")
-                problem = _check(target, "integrity_check")
-            finally:
-                target.close()
-        finally:
-            source.close()
-        if problem is not None:
-            raise BackupError(f"{backup} is damaged ({problem}); {nothing}. Choose another backup.")
-        _fsync_file(staged)
-    except sqlite3.Error as exc:
-        text = str(exc)
-        if "not a database" in text:
-            raise BackupError(f"{backup} is not an MLPrep backup ({text}); {nothing}.") from exc
-        if "malformed" in text or "corrupt" in text:
-            raise BackupError(f"{backup} is damaged ({text}); {nothing}. Choose another backup.") from exc
-        raise BackupError(_describe(exc, f"Reading {backup}", staged.parent) + f" {nothing.capitalize()}.") from exc
-    except OSError as exc:
-        raise BackupError(_describe(exc, f"Copying {backup}", staged.parent) + f" {nothing.capitalize()}.") from exc
-
-
-def _swap(staged: Path, store_path: Path, backups_dir: Path, now: datetime) -> Path | None:
-    lock = _lock(store_path)
-    try:
-        if lock is not None and _store_problem(lock) is None:
-            try:
-                kept: Path | None = _write_backup(lock, store_path, backups_dir, now).path
-            except BackupError as exc:
-                raise BackupError(f"{exc} Nothing was restored; the store was not changed.") from exc
-            try:
-                # Under our lock: fold the log into the old file and delete it, so no log of the old store
-                # is left to be applied to the restored one, whatever happens next.
-                lock.execute("PRAGMA journal_mode=DELETE")
-            except sqlite3.Error as exc:
-                raise BackupError(
-                    _describe(exc, f"Preparing {store_path} for the restore", store_path.parent)
-                    + f" The store was kept as it was, and backed up to {kept}."
-                ) from exc
-        else:
-            kept = _set_aside(store_path, backups_dir, now)
-            if lock is not None:
-                # Closing may fold the damaged store's log into it; its files are already copied as they were.
-                lock.close()
-        for suffix in _SIDE_FILES:
-            # Removed before the rename, so a log of the old store can never meet the restored file.
-            Path(f"{store_path}{suffix}").unlink(missing_ok=True)
-        if os.name == "nt" and lock is not None:
-            lock.close()  # Windows cannot rename over an open file; elsewhere the lock is held through the swap
-        os.replace(staged, store_path)
-        _fsync_folder(store_path.parent)
-    except OSError as exc:
-        raise BackupError(_describe(exc, f"Restoring over {store_path}", store_path.parent)) from exc
-    finally:
-        if lock is not None:
-            lock.close()
-    return kept
-
-
-def _lock(store_path: Path) -> sqlite3.Connection | None:
-    """An exclusive lock on the store, or BackupError("close MLPrep first"); None if there is no store or
-    SQLite cannot read it (then no program can be using it as a database).
-
-    Why a lock and not a checkpoint: an idle MLPrep holds no transaction, so a checkpoint completes under
-    it, but every connection to a WAL database holds a shared lock on the file for as long as it is open.
-    In locking_mode=EXCLUSIVE, the first transaction of a WAL database takes an exclusive lock on the
-    file, which fails while any other connection, busy or idle, in any process (this one included) has
-    it open; and it keeps every other program out until we are done. Without shared memory the log
-    is read into this connection's own memory, so taking the lock writes nothing.
-    """
-    if not store_path.exists():
-        return None
-    try:
-        con = sqlite3.connect(store_path, timeout=LOCK_WAIT_S, isolation_level=None)
-    except sqlite3.Error:
-        return None
-    try:
-        con.execute("PRAGMA locking_mode=EXCLUSIVE")
-        con.execute("BEGIN EXCLUSIVE")
-        con.execute("COMMIT")
-    except sqlite3.Error as exc:
-        con.close()
-        text = str(exc).lower()
-        if "locked" in text or "busy" in text:
-            raise BackupError(
-                f"{store_path} is in use by another program (is MLPrep still open?). Close MLPrep first, then "
-                "restore again; nothing was changed."
-            ) from exc
-        return None
-    return con
-
-
-def _store_problem(con: sqlite3.Connection) -> str | None:
-    try:
-        problem = _mlprep_problem(con)
-        return problem if problem is not None else _check(con, "quick_check")
-    except sqlite3.Error as exc:
-        return str(exc)
-
-
-def _set_aside(store_path: Path, backups_dir: Path, now: datetime) -> Path | None:
-    """Copy the store's files, byte for byte, to `damaged-<stamp>.sqlite3` (+ -wal, -shm, -journal) in
-    backups_dir.
-
-    Copies, not renames: SQLite may still hold the files open, and a connection closing writes its log
-    into the main file; the copies are what the files were before any of that.
-    """
-    present = [s for s in ("", *_SIDE_FILES) if Path(f"{store_path}{s}").is_file()]
-    if not present:
-        return None
-    _make_folder(backups_dir)
-    stamp = now.strftime(_STAMP)
-    n = 1
-    while True:
-        base = backups_dir / (f"damaged-{stamp}.sqlite3" if n == 1 else f"damaged-{stamp}-{n}.sqlite3")
-        if not any(Path(f"{base}{s}").exists() for s in ("", *_SIDE_FILES)):
-            break
-        n += 1
-    temps = {s: backups_dir / f"{PARTIAL_PREFIX}{uuid.uuid4().hex}.sqlite3{s}" for s in present}
-    try:
-        for suffix, tmp in temps.items():
-            shutil.copyfile(f"{store_path}{suffix}", tmp)
-            _fsync_file(tmp)
-        for suffix, tmp in temps.items():
-            os.replace(tmp, f"{base}{suffix}")
-        _fsync_folder(backups_dir)
-    except OSError as exc:
-        for tmp in temps.values():
-            _remove_temp(tmp)
-        raise BackupError(
-            _describe(exc, f"Setting the damaged store {store_path} aside", backups_dir)
-            + " Nothing was restored and the store was not changed."
-        ) from exc
-    return Path(f"{base}")
-
-
-# -- shared helpers --------------------------------------------------------------------------------
-
-
-def _local(now: datetime | None) -> datetime:
+def local_time(now: datetime | None) -> datetime:
     """Naive local time, as in the names of the backups."""
     if now is None:
         return datetime.now()
     return now.astimezone().replace(tzinfo=None) if now.tzinfo is not None else now
 
 
-def _require_file(path: Path) -> None:
+def require_file(path: Path) -> None:
+    """BackupError unless `path` is a file with something in it."""
     if not path.exists():
         raise BackupError(f"There is no file at {path}.")
     if not path.is_file():
@@ -448,12 +240,35 @@ def _require_file(path: Path) -> None:
         raise BackupError(f"{path} is an empty file (0 bytes), not an MLPrep store.")
 
 
-def _mlprep_problem(con: sqlite3.Connection) -> str | None:
+def read_only(path: Path) -> sqlite3.Connection:
+    """A connection that cannot write to the database at `path`, waiting LOCK_WAIT_S for a lock."""
+    return sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=LOCK_WAIT_S)
+
+
+def user_version(con: sqlite3.Connection) -> int:
+    """The database's schema version, as the store writes it."""
+    return int(con.execute("PRAGMA user_version").fetchone()[0])
+
+
+def copy_checked(source: sqlite3.Connection, path: Path) -> str | None:
+    """Copy the database through `source` into a new file at `path`; None if the copy passes
+    `PRAGMA integrity_check`, else what the check found."""
+    target = sqlite3.connect(path)
+    try:
+        source.backup(target)  # one step: one read transaction, so one consistent snapshot
+        # The copy carries the store's WAL flag; a backup is better as one file with no log beside it.
+        target.execute("PRAGMA journal_mode=DELETE")
+        return _check(target, "integrity_check")
+    finally:
+        target.close()
+
+
+def mlprep_problem(con: sqlite3.Connection) -> str | None:
     """None if the database is an MLPrep store, as the store itself recognises one; else why not."""
     app_id = int(con.execute("PRAGMA application_id").fetchone()[0])
     if app_id == APPLICATION_ID:
         return None
-    version = int(con.execute("PRAGMA user_version").fetchone()[0])
+    version = user_version(con)
     tables = {str(r[0]) for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     if app_id == 0 and version >= 1 and _LEGACY_TABLES <= tables:
         return None
@@ -462,7 +277,7 @@ def _mlprep_problem(con: sqlite3.Connection) -> str | None:
 
 def _require_mlprep(con: sqlite3.Connection, path: Path, outcome: str) -> None:
     try:
-        problem = _mlprep_problem(con)
+        problem = mlprep_problem(con)
     except sqlite3.Error as exc:
         raise BackupError(f"{path} cannot be read as an MLPrep store ({exc}); {outcome}.") from exc
     if problem is not None:
@@ -482,7 +297,19 @@ def _check(con: sqlite3.Connection, pragma: str) -> str | None:
     return None if rows == [("ok",)] else "; ".join(str(r[0]) for r in rows[:5])
 
 
-def _describe(exc: BaseException, doing: str, folder: Path) -> str:
+def store_problem(con: sqlite3.Connection, refuse_newer: bool = False) -> str | None:
+    """None if `con` is an MLPrep store that passes `PRAGMA quick_check` (and, with `refuse_newer`, is not
+    from a newer MLPrep); else why not."""
+    try:
+        problem = mlprep_problem(con)
+        if problem is None and refuse_newer and user_version(con) > SCHEMA_VERSION:
+            problem = "made by a newer version of MLPrep"
+        return problem if problem is not None else _check(con, "quick_check")
+    except sqlite3.Error as exc:
+        return str(exc)
+
+
+def describe(exc: BaseException, doing: str, folder: Path) -> str:
     text = str(exc)
     full = isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)
     if full or "full" in text.lower():
@@ -492,7 +319,7 @@ def _describe(exc: BaseException, doing: str, folder: Path) -> str:
     return f"{doing} failed ({exc.strerror if isinstance(exc, OSError) and exc.strerror else text})."
 
 
-def _make_folder(folder: Path) -> None:
+def make_folder(folder: Path) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -501,12 +328,12 @@ def _make_folder(folder: Path) -> None:
         raise BackupError(f"{folder} is a file, not a folder.")
 
 
-def _fsync_file(path: Path) -> None:
+def fsync_file(path: Path) -> None:
     with path.open("r+b") as f:  # Windows flushes only handles open for writing
         os.fsync(f.fileno())
 
 
-def _fsync_folder(folder: Path) -> None:
+def fsync_folder(folder: Path) -> None:
     """Make a rename in `folder` durable (POSIX); Windows has no handle to a folder to flush."""
     if os.name == "nt":
         return
@@ -517,23 +344,39 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def _remove_temp(path: Path) -> None:
-    for suffix in ("", *_SIDE_FILES):
+def remove_temp(path: Path) -> None:
+    for suffix in ("", *SIDE_FILES):
         try:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         except OSError:
             pass  # left for prune, which removes stale temporary files
 
 
-def _remove_stale(folder: Path, prefix: str, now: datetime) -> None:
+def stale_temps(folder: Path, prefix: str, now: datetime) -> list[Path]:
+    """The temporary files in `folder` named with `prefix` and older than STALE_TEMP: left by a backup
+    or a restore that died."""
     stale_before = (now - STALE_TEMP).timestamp()
     try:
         entries = list(os.scandir(folder))
     except OSError:
-        return
+        return []
+    stale = []
     for entry in entries:
         try:
             if entry.name.startswith(prefix) and entry.stat().st_mtime < stale_before:
-                os.unlink(entry.path)
+                stale.append(Path(entry.path))
         except OSError:
             continue
+    return stale
+
+
+def remove_files(paths: list[Path]) -> list[Path]:
+    """Delete the files; returns those that went. One that cannot be removed now is left for later."""
+    removed = []
+    for path in paths:
+        try:
+            path.unlink()
+        except OSError:
+            continue
+        removed.append(path)
+    return removed

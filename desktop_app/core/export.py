@@ -76,7 +76,7 @@ def write(decks: Sequence[tuple[Topic, Sequence[Question]]], fmt: str, target: P
         report.files.append(target)
         return report
     if fmt == "md":
-        from desktop_app.core.mdformat import deck_to_markdown as render
+        from desktop_app.core.mdwrite import deck_to_markdown as render
     else:
         render = dump_deck  # type: ignore[assignment]
     if several or target.is_dir():

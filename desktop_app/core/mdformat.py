@@ -1,10 +1,11 @@
-"""Markdown decks: a layout people can write by hand, read into the bank's questions and written back out.
+"""Markdown decks read into the bank's questions: a layout people can write by hand, checked as it is read.
 
 The layout is documented in question_data/README.md ("Markdown decks"). In short: `# Title` (with
 optional `id:` and `order:` lines under it, then an optional description), then per question a
 `## Question` heading (optional `level:`, `tags:`, `id:` lines) and `### Answer`, `### Follow-ups`,
 `### Rubric`, `### Solution`, `### Tests` sections. Structure is read line by line: a heading counts
-only at the start of a line and outside fenced code blocks, so answers can hold code and `####` headings.
+only at the start of a line and outside fenced code blocks, so answers can hold code and `####` headings
+(mdlayout says which lines are structure; mdwrite writes decks back out).
 """
 
 from __future__ import annotations
@@ -13,39 +14,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from desktop_app.core import bank, deckfile
+from desktop_app.core import deckfile
 from desktop_app.core.bank import Problem, Question, Rubric, Topic
+from desktop_app.core.deckimport import MarkdownDeck, read_guarded, short, split_lines, validate
+from desktop_app.core.mdlayout import SECTION_TITLES, fence_mask, fence_spans, near_miss, section_name, structure
 
 DEFAULT_LEVEL = "intermediate"
-_SECTION_NAMES = {
-    "answer": "answer",
-    "expected answer": "answer",
-    "follow-ups": "follow-ups",
-    "follow ups": "follow-ups",
-    "followups": "follow-ups",
-    "follow-up questions": "follow-ups",
-    "rubric": "rubric",
-    "solution": "solution",
-    "tests": "tests",
-}
-_SECTION_TITLES = {
-    "answer": "Answer",
-    "follow-ups": "Follow-ups",
-    "rubric": "Rubric",
-    "solution": "Solution",
-    "tests": "Tests",
-}
 TOPIC_KEYS = ("id", "order")
 QUESTION_KEYS = ("level", "tags", "id")
 TIERS = {"strong": "Strong", "also good": "Also good", "ok": "OK", "weak": "Weak"}
-_LOCATION_CHARS = 60  # a question named in a problem is cut to this many characters
 
-_HEADING = re.compile(r"^(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
-_NO_SPACE_HEADING = re.compile(r"^(##|###)([^#\s].*)$")
-# Fences may be indented by any amount (CommonMark allows three spaces, more inside list items): text
-# moved under a bullet or a tier label is indented, and must keep its code blocks where they were.
-_FENCE_OPEN = re.compile(r"^([ \t]*)(`{3,}|~{3,})(.*)$")
-_FENCE_CLOSE = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*$")
 _SETTING = re.compile(r"^([A-Za-z][A-Za-z _-]{0,30}?)[ \t]*:[ \t]*(.*?)[ \t]*$")
 _BULLET = re.compile(r"^( {0,3})([-*+]|\d{1,9}[.)])([ \t]+|$)(.*)$")
 _LABEL = r"strong|also[ _-]?good|ok|weak"
@@ -54,92 +32,6 @@ _TIER = re.compile(
     rf"^(?:(\*\*|__|\*|_)(?P<a>{_LABEL})(?:\1[ \t]*:|[ \t]*:\1)|(?P<b>{_LABEL})[ \t]*:)[ \t]*(?P<rest>.*)$",
     re.IGNORECASE,
 )
-
-
-@dataclass
-class MarkdownDeck:
-    """What reading a deck file found. `topic` is None when the deck cannot be used at all; `questions`
-    holds the ones that passed the bank's own validator; `filled` lists the ids of those that got the
-    generic follow-ups or rubric (deckfile.GENERIC_*), so the user can be told to write real ones."""
-
-    topic: Topic | None
-    questions: list[Question] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    filled: list[str] = field(default_factory=list)
-
-
-# ----- fenced code blocks ----------------------------------------------------------------------------
-
-
-def fence_spans(lines: Sequence[str]) -> tuple[list[tuple[int, int]], int | None]:
-    """The fenced code blocks in `lines` as (opening line, closing line) index pairs, and the index of a
-    fence left open at the end, if any. CommonMark's rules, but with any indentation: a closing fence is of
-    the same character and at least as long as the opening one; a backtick fence's info string has no
-    backtick."""
-    spans: list[tuple[int, int]] = []
-    opener: tuple[str, int, int] | None = None  # character, length, line index
-    for i, line in enumerate(lines):
-        if opener is None:
-            m = _FENCE_OPEN.match(line)
-            if m and not (m.group(2)[0] == "`" and "`" in m.group(3)):
-                opener = (m.group(2)[0], len(m.group(2)), i)
-            continue
-        m = _FENCE_CLOSE.match(line)
-        if m and m.group(1)[0] == opener[0] and len(m.group(1)) >= opener[1]:
-            spans.append((opener[2], i))
-            opener = None
-    if opener is not None:
-        spans.append((opener[2], len(lines) - 1))
-    return spans, (opener[2] if opener else None)
-
-
-def fence_mask(lines: Sequence[str]) -> tuple[list[bool], int | None]:
-    """Which lines belong to a fenced code block (its fence lines included), and the open fence, if any."""
-    spans, open_at = fence_spans(lines)
-    mask = [False] * len(lines)
-    for start, end in spans:
-        mask[start : end + 1] = [True] * (end + 1 - start)
-    return mask, open_at
-
-
-def _closing_fence(lines: Sequence[str], indent: str = "") -> list[str]:
-    """The line that closes a fence left open in `lines`, or nothing when all are closed."""
-    _spans, open_at = fence_spans(lines)
-    if open_at is None:
-        return []
-    m = _FENCE_OPEN.match(lines[open_at])
-    return [indent + m.group(2)] if m else []
-
-
-# ----- reading ---------------------------------------------------------------------------------------
-
-
-def _section_name(text: str) -> str | None:
-    name = re.sub(r"[ \t]+#+$", "", text).strip().rstrip(":").strip().lower()
-    return _SECTION_NAMES.get(re.sub(r"[ \t]+", " ", name))
-
-
-def _short(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= _LOCATION_CHARS else text[: _LOCATION_CHARS - 1].rstrip() + "…"
-
-
-def _structure(line: str) -> tuple[int, str] | None:
-    """(level, text) when a line outside code is a heading that gives the deck its shape: `# Title`,
-    `## Question` or `### <Section>`. Other headings are part of the text they are in."""
-    m = _HEADING.match(line)
-    if not m:
-        return None
-    level, text = len(m.group(1)), m.group(2) or ""
-    if level <= 2 or (level == 3 and _section_name(text)):
-        return level, text
-    return None
-
-
-def _near_miss(line: str) -> bool:
-    """`##What is X?` (no space) would silently join the previous answer; it is reported instead."""
-    m = _NO_SPACE_HEADING.match(line)
-    return m is not None and (m.group(1) == "##" or _section_name(m.group(2)) is not None)
 
 
 @dataclass
@@ -155,7 +47,7 @@ class _Block:
 
     @property
     def where(self) -> str:
-        return f"## {_short(self.text)} (line {self.line})"
+        return f"## {short(self.text)} (line {self.line})"
 
 
 @dataclass
@@ -170,15 +62,14 @@ class _Parsed:
     def topic_where(self) -> str:
         if self.title is None:
             return "line 1"
-        return f"# {_short(self.title)}".rstrip() + f" (line {self.title_line})"
+        return f"# {short(self.title)}".rstrip() + f" (line {self.title_line})"
 
 
 class _Reader:
     def __init__(self, text: str, source: str):
         self.source = source
         self.problems: list[Problem] = []
-        text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-        self.lines = text.split("\n")
+        self.lines = split_lines(text)
         self.mask, self.open_fence = fence_mask(self.lines)
 
     def problem(self, where: str, message: str) -> None:
@@ -189,7 +80,7 @@ class _Reader:
             fence = self.lines[self.open_fence].strip()
             self.problem(
                 f"line {self.open_fence + 1}",
-                f"the code block opened here ({_short(fence)}) is never closed, so everything after it is read "
+                f"the code block opened here ({short(fence)}) is never closed, so everything after it is read "
                 f"as code; add a closing {fence[:3]} line after the code",
             )
         parsed = _Parsed()
@@ -198,12 +89,12 @@ class _Reader:
         ignored: list[int] = []
         target: list[int] | None = None
         for i, line in enumerate(self.lines):
-            found = None if self.mask[i] else _structure(line)
+            found = None if self.mask[i] else structure(line)
             if found is None:
-                if not self.mask[i] and _near_miss(line):
+                if not self.mask[i] and near_miss(line):
                     hashes = line[:3] if line.startswith("###") else "##"
                     what = "a section" if hashes == "###" else "a question"
-                    self.problem(f"line {i + 1}", f"'{_short(line)}' needs a space after '{hashes}' to start {what}")
+                    self.problem(f"line {i + 1}", f"'{short(line)}' needs a space after '{hashes}' to start {what}")
                 if target is not None:
                     target.append(i)
                 elif line.strip() and not before_title:
@@ -225,7 +116,7 @@ class _Reader:
                 else:
                     self.problem(
                         f"line {i + 1}",
-                        f"a second '# ' title ('{_short(text)}'): a file holds one deck, so start a new file for "
+                        f"a second '# ' title ('{short(text)}'): a file holds one deck, so start a new file for "
                         "it; inside an answer, use '####' for a heading",
                     )
                     target = ignored
@@ -286,14 +177,14 @@ class _Reader:
         stray = False
         for i in block.body[used:]:
             line = self.lines[i]
-            found = None if self.mask[i] else _structure(line)
+            found = None if self.mask[i] else structure(line)
             if found is not None:
-                name = _section_name(found[1]) or ""
+                name = section_name(found[1]) or ""
                 if name in block.sections:
                     first = block.sections[name][0]
                     self.problem(
                         block.where,
-                        f"a second '### {_SECTION_TITLES[name]}' section (lines {first} and {i + 1}); "
+                        f"a second '### {SECTION_TITLES[name]}' section (lines {first} and {i + 1}); "
                         "merge them into one",
                     )
                     current = None
@@ -421,7 +312,7 @@ def _parse_rubric(lines: list[str], where: str, out: list[Problem], source: str)
 
 def _code_block(lines: list[str], name: str, where: str, out: list[Problem], source: str) -> str | None:
     """The code of a Solution or Tests section, which holds exactly one fenced code block."""
-    title = _SECTION_TITLES[name]
+    title = SECTION_TITLES[name]
     shape = f"write the {name} as one fenced code block: a line ```python, the code, then a line ```"
     while lines and not lines[-1].strip():
         lines = lines[:-1]
@@ -447,88 +338,14 @@ def _split_tags(value: str) -> tuple[str, ...]:
     return tuple(tag.strip() for tag in value.split(",") if tag.strip())
 
 
-_FIELD_LABELS = {
-    "question": "the question",
-    "answer": "the answer",
-    "follow_ups": "'Follow-ups'",
-    "follow_ups[]": "follow-up {}",
-    "tags": "'tags:'",
-    "tags[]": "tag {}",
-    "rubric.strong": "'Strong:'",
-    "rubric.strong[]": "'Strong:' point {}",
-    "rubric.also_good": "'Also good:'",
-    "rubric.also_good[]": "'Also good:' point {}",
-    "rubric.ok": "'OK:'",
-    "rubric.weak": "'Weak:'",
-    "solution": "'### Solution'",
-    "tests": "'### Tests'",
-    "title": "the title",
-    "description": "the description",
-}
-_QUOTED_FIELD = re.compile(r"'([a-z_.]+)(?:\[(\d+)\])?'")
-_VALIDATOR_WHERE = re.compile(r"^question (?:'.*' \(#(\d+)\)|#(\d+))$")
-_QUESTION_REF = re.compile(r"question #(\d+)")
-_NOT_LOADED = "not loaded: the file's [topic] table is missing or invalid"
-
-
-def validate(
-    topic: Topic,
-    questions: Sequence[Question],
-    source: str,
-    topic_where: str,
-    question_where: Sequence[str],
-    labels: dict[str, str] | None = None,
-) -> tuple[Topic | None, list[Question], list[Problem]]:
-    """Run the bank's own validator on what an importer built, so nothing it would refuse gets in, and say
-    its problems in the importer's terms: the place in the source file (`question_where[i]` for the i-th
-    question) and the names the user knows the fields by (`labels`, over _FIELD_LABELS). Returns the
-    validator's own topic and questions (stripped as the bank strips them)."""
-    names = {**_FIELD_LABELS, **(labels or {})}
-
-    def field_name(m: re.Match[str]) -> str:
-        key = m.group(1) + ("[]" if m.group(2) else "")
-        if key not in names:
-            return m.group(0)
-        return names[key].format(m.group(2)) if m.group(2) else names[key]
-
-    def place(n: int) -> str:
-        return question_where[n - 1] if 0 < n <= len(question_where) else f"question #{n}"
-
-    parsed_topic, parsed, found = bank.parse_text(deckfile.dump_deck(topic, questions), source)
-    problems: list[Problem] = []
-    for p in found:
-        if p.message == _NOT_LOADED:
-            continue  # the topic's own problem says it, once
-        message = _QUOTED_FIELD.sub(field_name, p.message)
-        message = _QUESTION_REF.sub(lambda m: place(int(m.group(1))), message)
-        if p.where == "[topic]":
-            where = topic_where
-        elif m := _VALIDATOR_WHERE.match(p.where):
-            where = place(int(m.group(1) or m.group(2)))
-        else:
-            where = p.where
-        problems.append(Problem(source, where, message))
-    if parsed_topic is None:
-        return None, [], problems
-    return parsed_topic, parsed, problems
-
-
 def read_markdown_deck(text: str, source: str, default_id: str) -> MarkdownDeck:
     """Read one Markdown deck. Never raises: whatever is wrong becomes a Problem naming the file, the
     question (its heading and line) and what to do; the questions that are fine are still returned. The
     deck id is the `id:` line under the title, else `default_id` (pass deckfile.slug of the file's stem)."""
-    try:
-        return _read(text, source, default_id)
-    except Exception as exc:  # a hostile file must cost its own import, never the app
-        return MarkdownDeck(None, problems=[Problem(source, "", f"could not be read ({type(exc).__name__}: {exc})")])
+    return read_guarded(text, source, lambda text: _read(text, source, default_id))
 
 
 def _read(text: str, source: str, default_id: str) -> MarkdownDeck:
-    size = len(text.encode("utf-8", "surrogatepass"))
-    if size > bank.MAX_FILE_BYTES:
-        return MarkdownDeck(
-            None, problems=[Problem(source, "", f"file is {size:,} bytes; the limit is {bank.MAX_FILE_BYTES:,}")]
-        )
     reader = _Reader(text, source)
     parsed = reader.read()
     problems = reader.problems
@@ -637,92 +454,3 @@ def _build(
         tests=code["tests"],
     )
     return question, generic
-
-
-# ----- writing ---------------------------------------------------------------------------------------
-
-
-def _demoted(line: str) -> str:
-    """A line of an answer or description that the reader would take for the deck's own structure (or
-    report as a heading missing its space), moved down to ### (#### when named like a section)."""
-    found = _structure(line)
-    if found is not None:
-        text = found[1]
-    elif _near_miss(line):
-        text = line.lstrip("#")
-    else:
-        return line
-    return ("#### " if _section_name(text) else "### ") + text if text else "###"
-
-
-def _content_lines(text: str) -> list[str]:
-    """Markdown placed at the start of lines (an answer, a description), made safe to read back: see
-    _demoted, and a code block left open is closed so it cannot swallow what follows."""
-    lines = text.split("\n")
-    mask, _open = fence_mask(lines)
-    out = [line if in_fence else _demoted(line) for line, in_fence in zip(lines, mask, strict=True)]
-    return out + _closing_fence(out)
-
-
-def _indented(text: str, first_prefix: str) -> list[str]:
-    """Text after a bullet or a tier label: its first line on the label's line, the rest indented by two
-    spaces, which keeps every line of it from reading as a label, a heading or a new item. A first line
-    that opens a code block goes under the label instead."""
-    lines = text.split("\n")
-    if _FENCE_OPEN.match(lines[0]):
-        head, rest = [first_prefix.rstrip()], lines
-    else:
-        head, rest = [first_prefix + lines[0]], lines[1:]
-    body = ["  " + line if line else "" for line in rest]
-    return head + body + _closing_fence(body, "  ")
-
-
-def _code_fence(code: str) -> list[str]:
-    """A fence longer than any run of backticks that starts a line of the code, so none can close it."""
-    runs = [len(m.group(1)) for m in re.finditer(r"(?m)^[ \t]*(`+)", code)]
-    fence = "`" * max(3, max(runs, default=0) + 1)
-    lines = code.split("\n")
-    if lines[-1] == "":
-        lines = lines[:-1]
-    return [f"{fence}python", *lines, fence]
-
-
-def deck_to_markdown(topic: Topic, questions: Sequence[Question]) -> str:
-    """A deck as a Markdown file that read_markdown_deck reads back to the same topic and questions.
-
-    Exact for everything the layout can hold. What it cannot hold is changed as little as possible: line
-    breaks in a title or question become spaces (a heading is one line); `#` and `##` headings inside an
-    answer or description become `###`, and a `###` heading named like a section becomes `####`; a code
-    block an answer leaves open is closed; a solution or tests without a final line break get one; commas
-    in a tag become spaces (the `tags:` line is split at commas); line breaks are written as \\n."""
-    out = [f"# {' '.join(topic.title.split())}", f"id: {topic.id}"]
-    if topic.order != deckfile.DEFAULT_ORDER:
-        out.append(f"order: {topic.order}")
-    if topic.description:
-        out += ["", *_content_lines(topic.description)]
-    for q in questions:
-        out += ["", "", f"## {' '.join(q.question.split())}", f"id: {q.id}", f"level: {q.level}"]
-        if q.tags:
-            out.append("tags: " + ", ".join(" ".join(tag.replace(",", " ").split()) for tag in q.tags))
-        out += ["", "### Answer", "", *_content_lines(q.answer)]
-        out += ["", "### Follow-ups", ""]
-        for item in q.follow_ups:
-            out += _indented(item, "- ")
-        out += ["", "### Rubric", ""]
-        strong = q.rubric.strong
-        if len(strong) == 1:
-            out += _indented(strong[0], "Strong: ")
-        else:
-            out.append("Strong:")
-            for item in strong:
-                out += _indented(item, "- ")
-        if q.rubric.also_good:
-            out += ["", "Also good:"]
-            for item in q.rubric.also_good:
-                out += _indented(item, "- ")
-        out += ["", *_indented(q.rubric.ok, "OK: "), "", *_indented(q.rubric.weak, "Weak: ")]
-        if q.solution is not None:
-            out += ["", "### Solution", "", *_code_fence(q.solution)]
-        if q.tests is not None:
-            out += ["", "### Tests", "", *_code_fence(q.tests)]
-    return "\n".join(out) + "\n"

@@ -92,7 +92,8 @@ class StoreErrorWindow(QMainWindow):
 
     def restore_backup(self) -> None:
         """Put the newest good backup in place; the damaged store is kept beside the backups, never deleted."""
-        from desktop_app.core.backup import BackupError, restore
+        from desktop_app.core.backup import BackupError
+        from desktop_app.core.restore import restore
         from desktop_app.core.store import DB_FILENAME
 
         if self.backup is None or self.data_dir is None:

@@ -6,10 +6,12 @@ import random
 
 import pytest
 
-from desktop_app.core import bank, deckfile
-from desktop_app.core.ankicsv import flatten_tag, html_to_markdown, read_anki_notes
-from desktop_app.core.mdformat import MarkdownDeck
+from desktop_app.core import deckfile
+from desktop_app.core.ankicsv import flatten_tag, read_anki_notes
+from desktop_app.core.ankihtml import html_to_markdown
+from desktop_app.core.deckimport import MarkdownDeck
 from desktop_app.core.render import MarkdownRenderer
+from tests.conftest import still_valid
 
 SOURCE = "exports/ml.txt"
 
@@ -51,14 +53,6 @@ ANKI_EXPORT = (
 
 def read(text: str, deck_id: str = "anki-ml", level: str = "intermediate") -> MarkdownDeck:
     return read_anki_notes(text, SOURCE, deck_id, "Anki ML", level)
-
-
-def still_valid(deck: MarkdownDeck) -> None:
-    if deck.topic is None:
-        assert deck.questions == []
-        return
-    _topic, parsed, found = bank.parse_text(deckfile.dump_deck(deck.topic, deck.questions), "x")
-    assert found == [] and parsed == deck.questions
 
 
 def test_a_realistic_anki_export_becomes_questions() -> None:

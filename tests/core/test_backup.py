@@ -24,8 +24,8 @@ from desktop_app.core.backup import (
     list_backups,
     make_backup,
     prune,
-    restore,
 )
+from desktop_app.core.restore import restore
 from desktop_app.core.store import APPLICATION_ID, SCHEMA_VERSION, Store
 from tests.conftest import damage_interior_page, write_topic
 

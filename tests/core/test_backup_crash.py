@@ -32,7 +32,8 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from desktop_app.core.backup import make_backup, restore
+from desktop_app.core.backup import make_backup
+from desktop_app.core.restore import restore
 
 op, store, backups, chosen = sys.argv[1:]
 print("go", flush=True)

@@ -10,8 +10,10 @@ import pytest
 
 from desktop_app.core import bank, deckfile
 from desktop_app.core.bank import Question, Rubric, Topic
-from desktop_app.core.mdformat import MarkdownDeck, deck_to_markdown, read_markdown_deck
-from tests.conftest import SHIPPED_BANK
+from desktop_app.core.deckimport import MarkdownDeck
+from desktop_app.core.mdformat import read_markdown_deck
+from desktop_app.core.mdwrite import deck_to_markdown
+from tests.conftest import SHIPPED_BANK, still_valid
 
 SOURCE = "decks/ml.md"
 
@@ -28,15 +30,6 @@ def only_problem(text: str) -> str:
     found = problems(text)
     assert len(found) == 1, found
     return found[0]
-
-
-def still_valid(deck: MarkdownDeck) -> None:
-    """Whatever a read returns, the bank's validator accepts."""
-    if deck.topic is None:
-        assert deck.questions == []
-        return
-    _topic, parsed, found = bank.parse_text(deckfile.dump_deck(deck.topic, deck.questions), "x")
-    assert found == [] and parsed == deck.questions
 
 
 FULL = """\
