@@ -1,8 +1,9 @@
 """The main window: its frame, menus and toolbar, and the wiring of the parts that do the work.
 
-The study loop (ui/study.py), the mock-interview launcher (ui/mock_launcher.py) and the view preferences
-(ui/view_prefs.py) each own their actions; the shortcut table (ui/shortcuts.py) names which part carries
-each one, and the window binds every key and menu entry from that table.
+The study loop (ui/study.py), the mock-interview launcher (ui/mock_launcher.py), the Decks menu
+(ui/decks.py), the Your data menu (ui/data_actions.py) and the view preferences (ui/view_prefs.py) each own
+their actions; the shortcut table (ui/shortcuts.py) names which part carries each one, and the window binds
+every key and menu entry from that table.
 """
 
 from __future__ import annotations
@@ -14,16 +15,17 @@ from PySide6.QtCore import QByteArray, QSettings, Signal
 from PySide6.QtWidgets import QMainWindow
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
     from datetime import timedelta
     from pathlib import Path
 
     from PySide6.QtGui import QCloseEvent
 
+    from desktop_app.core.backup import Backup
     from desktop_app.core.bank import Problem
     from desktop_app.core.progress_io import ProgressCounts
     from desktop_app.core.store import Store
     from desktop_app.simulator.keys import KeyStore
+    from desktop_app.ui.data_actions import DataActions
     from desktop_app.ui.decks import DeckActions
     from desktop_app.ui.dialogs import HelpSheet
     from desktop_app.ui.mock_launcher import MockLauncher
@@ -48,8 +50,7 @@ class MainWindow(QMainWindow):
         self.mocks: MockLauncher | None = None
         self.decks: DeckActions | None = None
         self.bank: Path | None = None  # a bank studied in place of the shipped one (--bank)
-        self.last_backup: object | None = None
-        self.last_progress: object | None = None
+        self.data: DataActions | None = None
         self.view: ViewPrefs | None = None
         self.settings = settings
         self.bank_problems: list[Problem] = []
@@ -67,7 +68,14 @@ class MainWindow(QMainWindow):
 
     def owner(self, name: str) -> object | None:
         """The object that carries a shortcut's action (see shortcuts.OWNERS); None until it exists."""
-        return {"window": self, "view": self.view, "study": self.study, "mocks": self.mocks, "decks": self.decks}[name]
+        return {
+            "window": self,
+            "view": self.view,
+            "study": self.study,
+            "mocks": self.mocks,
+            "decks": self.decks,
+            "data": self.data,
+        }[name]
 
     def build(self) -> None:
         if self.built:
@@ -142,6 +150,9 @@ class MainWindow(QMainWindow):
         from desktop_app.ui.decks import DeckActions
 
         self.decks = DeckActions(store, self, study, self._key_store, self.bank, self.statusBar().showMessage)
+        from desktop_app.ui.data_actions import DataActions
+
+        self.data = DataActions(store, self, self.statusBar().showMessage, study.after_schedule_change)
         study.readFailed.connect(self._read_failed)
         study.start()
         # The integrity check runs on a worker thread (writes wait for it); a damaged store is refused.
@@ -190,87 +201,18 @@ class MainWindow(QMainWindow):
         )
 
     def backup_if_due(self, every: timedelta) -> None:
-        """A checked backup of the store on a worker thread when the newest is older than `every`."""
-        from datetime import datetime
+        """A checked backup when the newest is older than `every` (see ui/data_actions.py)."""
+        if self.data is not None:
+            self.data.backup_if_due(every)
 
-        from desktop_app.core.backup import due
+    @property
+    def last_backup(self) -> Backup | None:
+        return self.data.last_backup if self.data is not None else None
 
-        store = self.store
-        if store is not None and due(store.path.parent / "backups", datetime.now(), every):
-            self.backup_now(quiet=True)
-
-    def backup_now(self, quiet: bool = False) -> None:
-        from desktop_app.core.backup import Backup, make_backup
-        from desktop_app.ui import background
-
-        store = self.store
-        if store is None:
-            return
-
-        def done(backup: Backup) -> None:
-            self.last_backup = backup
-            if not quiet:
-                self.statusBar().showMessage(f"Backed up to {backup.path} (checked).", 6000)
-
-        background.run(
-            self,
-            lambda _job: make_backup(store.path, store.path.parent / "backups"),
-            done,
-            lambda exc: self.statusBar().showMessage(f"The backup failed: {exc}", 10000),
-            key="backup",
-        )
-
-    def export_progress(self, path: Path | None = None) -> None:
-        """Reviews, bookmarks, notes, mocks and settings into one JSON file, to merge on another computer."""
-        from desktop_app.core.progress_io import export_progress
-
-        self._move_progress(path, export_progress, "Exported", "The export")
-
-    def import_progress(self, path: Path | None = None) -> None:
-        """Merge a progress file from another computer; importing the same file twice adds nothing."""
-        from desktop_app.core.progress_io import import_progress
-
-        self._move_progress(path, import_progress, "Merged", "The import")
-
-    def _move_progress(
-        self, path: Path | None, move: Callable[[Store, Path], ProgressCounts], verb: str, what: str
-    ) -> None:
-        from pathlib import Path as _Path
-
-        from PySide6.QtWidgets import QFileDialog
-
-        from desktop_app.ui import background
-
-        store = self.store
-        if store is None:
-            return
-        if path is None:
-            if verb == "Exported":
-                chosen, _ = QFileDialog.getSaveFileName(self, "Export your progress", "mlprep-progress.json", "*.json")
-            else:
-                chosen, _ = QFileDialog.getOpenFileName(self, "Import progress", "", "JSON (*.json);;All files (*)")
-            if not chosen:
-                return
-            path = _Path(chosen)
-        target = path
-
-        def work(_job: background.Job[ProgressCounts]) -> ProgressCounts:
-            with store.thread_connection():
-                return move(store, target)
-
-        def done(c: ProgressCounts) -> None:
-            self.last_progress = c
-            self.statusBar().showMessage(
-                f"{verb}: {c.reviews} reviews, {c.bookmarks} bookmarks, {c.notes} notes, "
-                f"{c.mock_sessions} mock interviews, {c.code_attempts} coding runs.",
-                8000,
-            )
-            if verb == "Merged" and self.study is not None:
-                self.study.after_schedule_change()
-
-        background.run(
-            self, work, done, lambda exc: self.statusBar().showMessage(f"{what} failed: {exc}", 12000), key="progress"
-        )
+    @property
+    def last_progress(self) -> ProgressCounts | None:
+        """What the last export or import of a progress file moved."""
+        return self.data.last_progress if self.data is not None else None
 
     def _read_failed(self, error: str) -> None:
         """A read of the store failed: damage (the integrity check will say) refuses the store; anything else
