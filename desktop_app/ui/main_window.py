@@ -1,8 +1,9 @@
 """The main window: its frame, menus and toolbar, and the wiring of the parts that do the work.
 
-The study loop (ui/study.py), the mock-interview launcher (ui/mock_launcher.py) and the view preferences
-(ui/view_prefs.py) each own their actions; the shortcut table (ui/shortcuts.py) names which part carries
-each one, and the window binds every key and menu entry from that table.
+The study loop (ui/study.py), the mock-interview launcher (ui/mock_launcher.py), the Decks menu
+(ui/decks.py), the Your data menu (ui/data_actions.py) and the view preferences (ui/view_prefs.py) each own
+their actions; the shortcut table (ui/shortcuts.py) names which part carries each one, and the window binds
+every key and menu entry from that table. The panes inside the frame are laid out by ui/window_layout.py.
 """
 
 from __future__ import annotations
@@ -14,16 +15,17 @@ from PySide6.QtCore import QByteArray, QSettings, Signal
 from PySide6.QtWidgets import QMainWindow
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
     from datetime import timedelta
     from pathlib import Path
 
     from PySide6.QtGui import QCloseEvent
 
+    from desktop_app.core.backup import Backup
     from desktop_app.core.bank import Problem
     from desktop_app.core.progress_io import ProgressCounts
     from desktop_app.core.store import Store
     from desktop_app.simulator.keys import KeyStore
+    from desktop_app.ui.data_actions import DataActions
     from desktop_app.ui.decks import DeckActions
     from desktop_app.ui.dialogs import HelpSheet
     from desktop_app.ui.mock_launcher import MockLauncher
@@ -48,8 +50,7 @@ class MainWindow(QMainWindow):
         self.mocks: MockLauncher | None = None
         self.decks: DeckActions | None = None
         self.bank: Path | None = None  # a bank studied in place of the shipped one (--bank)
-        self.last_backup: object | None = None
-        self.last_progress: object | None = None
+        self.data: DataActions | None = None
         self.view: ViewPrefs | None = None
         self.settings = settings
         self.bank_problems: list[Problem] = []
@@ -67,7 +68,14 @@ class MainWindow(QMainWindow):
 
     def owner(self, name: str) -> object | None:
         """The object that carries a shortcut's action (see shortcuts.OWNERS); None until it exists."""
-        return {"window": self, "view": self.view, "study": self.study, "mocks": self.mocks, "decks": self.decks}[name]
+        return {
+            "window": self,
+            "view": self.view,
+            "study": self.study,
+            "mocks": self.mocks,
+            "decks": self.decks,
+            "data": self.data,
+        }[name]
 
     def build(self) -> None:
         if self.built:
@@ -95,8 +103,9 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QPushButton
 
         from desktop_app.ui import background
+        from desktop_app.ui.data_actions import DataActions
         from desktop_app.ui.mock_launcher import MockLauncher
-        from desktop_app.ui.study import StudyController, StudyWidgets
+        from desktop_app.ui.study import StudyController
 
         self.build()
         self.store = store
@@ -108,26 +117,9 @@ class MainWindow(QMainWindow):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.clicked.connect(self.show_bank_problems)
             self.statusBar().addWidget(button)
-        widgets = StudyWidgets(
-            self.sidebar,
-            self.search_box,
-            self.level_filter,
-            self.status_filter,
-            self.list_model,
-            self.question_list,
-            self.question_view,
-            self.rubric_panel,
-            self.statusBar(),
-            self.progress_label,
-            self.problems,
-            self.score_bar,
-            self.pages,
-            self.done_page,
-            self.match_label,
-            self.question_split,
-        )
         from desktop_app.ui.lists import ListFeed
 
+        widgets = self.panes.study_widgets(self.statusBar())
         self.study = StudyController(store, widgets, self.settings, ListFeed(store.path, self), self)
         study = self.study
         self.mocks = MockLauncher(
@@ -142,6 +134,7 @@ class MainWindow(QMainWindow):
         from desktop_app.ui.decks import DeckActions
 
         self.decks = DeckActions(store, self, study, self._key_store, self.bank, self.statusBar().showMessage)
+        self.data = DataActions(store, self, self.statusBar().showMessage, study.after_schedule_change)
         study.readFailed.connect(self._read_failed)
         study.start()
         # The integrity check runs on a worker thread (writes wait for it); a damaged store is refused.
@@ -190,87 +183,18 @@ class MainWindow(QMainWindow):
         )
 
     def backup_if_due(self, every: timedelta) -> None:
-        """A checked backup of the store on a worker thread when the newest is older than `every`."""
-        from datetime import datetime
+        """A checked backup when the newest is older than `every` (see ui/data_actions.py)."""
+        if self.data is not None:
+            self.data.backup_if_due(every)
 
-        from desktop_app.core.backup import due
+    @property
+    def last_backup(self) -> Backup | None:
+        return self.data.last_backup if self.data is not None else None
 
-        store = self.store
-        if store is not None and due(store.path.parent / "backups", datetime.now(), every):
-            self.backup_now(quiet=True)
-
-    def backup_now(self, quiet: bool = False) -> None:
-        from desktop_app.core.backup import Backup, make_backup
-        from desktop_app.ui import background
-
-        store = self.store
-        if store is None:
-            return
-
-        def done(backup: Backup) -> None:
-            self.last_backup = backup
-            if not quiet:
-                self.statusBar().showMessage(f"Backed up to {backup.path} (checked).", 6000)
-
-        background.run(
-            self,
-            lambda _job: make_backup(store.path, store.path.parent / "backups"),
-            done,
-            lambda exc: self.statusBar().showMessage(f"The backup failed: {exc}", 10000),
-            key="backup",
-        )
-
-    def export_progress(self, path: Path | None = None) -> None:
-        """Reviews, bookmarks, notes, mocks and settings into one JSON file, to merge on another computer."""
-        from desktop_app.core.progress_io import export_progress
-
-        self._move_progress(path, export_progress, "Exported", "The export")
-
-    def import_progress(self, path: Path | None = None) -> None:
-        """Merge a progress file from another computer; importing the same file twice adds nothing."""
-        from desktop_app.core.progress_io import import_progress
-
-        self._move_progress(path, import_progress, "Merged", "The import")
-
-    def _move_progress(
-        self, path: Path | None, move: Callable[[Store, Path], ProgressCounts], verb: str, what: str
-    ) -> None:
-        from pathlib import Path as _Path
-
-        from PySide6.QtWidgets import QFileDialog
-
-        from desktop_app.ui import background
-
-        store = self.store
-        if store is None:
-            return
-        if path is None:
-            if verb == "Exported":
-                chosen, _ = QFileDialog.getSaveFileName(self, "Export your progress", "mlprep-progress.json", "*.json")
-            else:
-                chosen, _ = QFileDialog.getOpenFileName(self, "Import progress", "", "JSON (*.json);;All files (*)")
-            if not chosen:
-                return
-            path = _Path(chosen)
-        target = path
-
-        def work(_job: background.Job[ProgressCounts]) -> ProgressCounts:
-            with store.thread_connection():
-                return move(store, target)
-
-        def done(c: ProgressCounts) -> None:
-            self.last_progress = c
-            self.statusBar().showMessage(
-                f"{verb}: {c.reviews} reviews, {c.bookmarks} bookmarks, {c.notes} notes, "
-                f"{c.mock_sessions} mock interviews, {c.code_attempts} coding runs.",
-                8000,
-            )
-            if verb == "Merged" and self.study is not None:
-                self.study.after_schedule_change()
-
-        background.run(
-            self, work, done, lambda exc: self.statusBar().showMessage(f"{what} failed: {exc}", 12000), key="progress"
-        )
+    @property
+    def last_progress(self) -> ProgressCounts | None:
+        """What the last export or import of a progress file moved."""
+        return self.data.last_progress if self.data is not None else None
 
     def _read_failed(self, error: str) -> None:
         """A read of the store failed: damage (the integrity check will say) refuses the store; anything else
@@ -296,155 +220,27 @@ class MainWindow(QMainWindow):
     # -- construction --------------------------------------------------------------------
 
     def _build(self) -> None:
-        from PySide6.QtCore import Qt
-        from PySide6.QtWidgets import (
-            QComboBox,
-            QFrame,
-            QHBoxLayout,
-            QLabel,
-            QLineEdit,
-            QScrollArea,
-            QSplitter,
-            QStackedWidget,
-            QVBoxLayout,
-            QWidget,
-        )
+        from desktop_app.ui.window_layout import WindowPanes
 
-        from desktop_app.core.vocab import LEVELS
-        from desktop_app.ui.banner import WriteProblemBanner
-        from desktop_app.ui.done_today import DoneForToday
-        from desktop_app.ui.question_list import QuestionListModel, QuestionListView
-        from desktop_app.ui.question_view import QuestionView
-        from desktop_app.ui.rubric_panel import RubricPanel
-        from desktop_app.ui.score_bar import ScoreBar
-        from desktop_app.ui.sidebar import TopicSidebar
-        from desktop_app.ui.study import STATUS_CHOICES
-
-        self.sidebar = TopicSidebar()
-        self.sidebar.setMinimumWidth(130)
-        self.search_box = QLineEdit()
-        self.search_box.setObjectName("searchBox")
-        self.search_box.setAccessibleName("Search questions")
-        self.search_box.setAccessibleDescription("Words match by prefix in questions, answers, follow-ups and tags")
-        self.search_box.setPlaceholderText("Search   /")
-        self.search_box.setClearButtonEnabled(True)
-        self.match_label = QLabel()
-        self.match_label.setObjectName("matchCount")
-        self.match_label.setAccessibleName("Search results")
-        self.match_label.setWordWrap(True)
-        self.match_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.match_label.hide()
-        self.level_filter = QComboBox()
-        self.level_filter.setObjectName("levelFilter")
-        self.level_filter.setAccessibleName("Level filter")
-        self.level_filter.addItem("All levels", "")
-        for level in LEVELS:
-            self.level_filter.addItem(level.capitalize(), level)
-        self.status_filter = QComboBox()
-        self.status_filter.setObjectName("statusFilter")
-        self.status_filter.setAccessibleName("Status filter")
-        for value, label in STATUS_CHOICES:
-            self.status_filter.addItem(label, value)
-        for combo in (self.level_filter, self.status_filter):
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(6)
-
-        self.list_model = QuestionListModel(self)
-        self.question_list = QuestionListView(self.list_model)
-        self.question_view = QuestionView()
-        self.rubric_panel = RubricPanel()
-        self.score_bar = ScoreBar()
-        self.done_page = DoneForToday()
-        self.done_page.mockInterview.connect(lambda: self._call("mocks", "open_mock_setup"))
-        self.done_page.dashboard.connect(self.open_dashboard)
-
-        middle = QWidget()
-        middle.setMinimumWidth(180)
-        mid_layout = QVBoxLayout(middle)
-        mid_layout.setContentsMargins(0, 8, 0, 8)
-        mid_layout.setSpacing(6)
-        mid_layout.addWidget(self.search_box)
-        mid_layout.addWidget(self.match_label)
-        filters = QHBoxLayout()
-        filters.setSpacing(6)
-        filters.addWidget(self.level_filter)
-        filters.addWidget(self.status_filter)
-        mid_layout.addLayout(filters)
-        mid_layout.addWidget(self.question_list, 1)
-
-        question_page = QWidget()
-        question_layout = QVBoxLayout(question_page)
-        question_layout.setContentsMargins(0, 0, 0, 0)
-        question_layout.setSpacing(6)
-        # A coding question adds the coding panel under the question (made on first use: ui/study.py).
-        self.question_split = QSplitter(Qt.Orientation.Vertical)
-        self.question_split.setObjectName("questionSplit")
-        self.question_split.setChildrenCollapsible(False)
-        self.question_split.addWidget(self.question_view)
-        question_layout.addWidget(self.question_split, 1)
-        question_layout.addWidget(self.score_bar)
-        self.pages = QStackedWidget()
-        self.pages.setObjectName("studyPages")
-        self.pages.addWidget(question_page)
-        self.pages.addWidget(self.done_page)
-        answer_column = QWidget()
-        answer_layout = QVBoxLayout(answer_column)
-        answer_layout.setContentsMargins(0, 8, 0, 8)
-        answer_layout.addWidget(self.pages)
-
-        # Long rubrics scroll inside their pane instead of making the whole window taller.
-        rubric_scroll = QScrollArea()
-        rubric_scroll.setObjectName("rubricScroll")
-        rubric_scroll.setWidgetResizable(True)
-        rubric_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        rubric_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        rubric_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the study keys must keep reaching the window
-        rubric_scroll.setWidget(self.rubric_panel)
-        rubric_column = QWidget()
-        rubric_column.setMinimumWidth(150)
-        rubric_layout = QVBoxLayout(rubric_column)
-        rubric_layout.setContentsMargins(0, 8, 8, 8)
-        rubric_layout.addWidget(rubric_scroll)
-
-        self.right_splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.right_splitter.setObjectName("rightSplitter")
-        self.right_splitter.addWidget(answer_column)
-        self.right_splitter.addWidget(rubric_column)
-        self.right_splitter.setStretchFactor(0, 3)
-        self.right_splitter.setStretchFactor(1, 1)
-        self.right_splitter.setSizes([560, 270])
-
-        self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.main_splitter.setObjectName("mainSplitter")
-        self.main_splitter.addWidget(self.sidebar)
-        self.main_splitter.addWidget(middle)
-        self.main_splitter.addWidget(self.right_splitter)
-        self.main_splitter.setStretchFactor(2, 1)
-        self.main_splitter.setSizes([245, 295, 810])  # the answer gets the most width
-
-        self.problems = WriteProblemBanner()
-        central = QWidget()
-        central_layout = QVBoxLayout(central)
-        central_layout.setContentsMargins(0, 0, 0, 0)
-        central_layout.setSpacing(0)
-        central_layout.addWidget(self.problems)
-        central_layout.addWidget(self.main_splitter, 1)
-        self.setCentralWidget(central)
-        # Tab goes round the panes in reading order; arrows then work inside each one.
-        for first, second in (
-            (self.sidebar, self.search_box),
-            (self.search_box, self.level_filter),
-            (self.level_filter, self.status_filter),
-            (self.status_filter, self.question_list),
-            (self.question_list, self.rubric_panel.note_edit),
-        ):
-            QWidget.setTabOrder(first, second)
-
-        self.progress_label = QLabel()
-        self.progress_label.setObjectName("progressLabel")
-        self.progress_label.setAccessibleName("Progress")
-        self.statusBar().addPermanentWidget(self.progress_label)
-        self.progress_label.setText("Loading…")
+        panes = WindowPanes(self, lambda: self._call("mocks", "open_mock_setup"), self.open_dashboard)
+        self.panes = panes
+        self.sidebar = panes.sidebar
+        self.search_box = panes.search_box
+        self.match_label = panes.match_label
+        self.level_filter = panes.level_filter
+        self.status_filter = panes.status_filter
+        self.list_model = panes.list_model
+        self.question_list = panes.question_list
+        self.question_view = panes.question_view
+        self.rubric_panel = panes.rubric_panel
+        self.score_bar = panes.score_bar
+        self.done_page = panes.done_page
+        self.question_split = panes.question_split
+        self.pages = panes.pages
+        self.right_splitter = panes.right_splitter
+        self.main_splitter = panes.main_splitter
+        self.problems = panes.problems
+        self.progress_label = panes.progress_label
         self._build_menus()
         self._build_toolbar()
 

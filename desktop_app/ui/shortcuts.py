@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Shortcut:
-    owner: str  # who carries the action: "study", "view", "mocks" or "window" (see OWNERS)
+    owner: str  # who carries the action: "study", "view", "mocks", "decks", "data" or "window" (see OWNERS)
     action: str  # name of the owner's method it calls
     keys: tuple[str, ...]  # QKeySequence strings, portable form
     description: str
@@ -23,6 +23,7 @@ OWNERS = {
     "view": "desktop_app.ui.view_prefs.ViewPrefs",
     "mocks": "desktop_app.ui.mock_launcher.MockLauncher",
     "decks": "desktop_app.ui.decks.DeckActions",
+    "data": "desktop_app.ui.data_actions.DataActions",
     "window": "desktop_app.ui.main_window.MainWindow",
 }
 
@@ -67,12 +68,12 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("decks", "generate_questions", ("Ctrl+J",), "Questions for a job description (Claude)", "Decks"),
     Shortcut("decks", "export_questions", ("Ctrl+E",), "Export questions: TOML, Markdown or Anki (.apkg)", "Decks"),
     Shortcut("decks", "remove_deck", ("Ctrl+Shift+Backspace",), "Remove one of your decks (history kept)", "Decks"),
-    Shortcut("window", "backup_now", ("Ctrl+Shift+B",), "Back up your progress now", "Your data"),
+    Shortcut("data", "backup_now", ("Ctrl+Shift+B",), "Back up your progress now", "Your data"),
     Shortcut(
-        "window", "export_progress", ("Ctrl+Shift+E",), "Export your progress, to move to another computer", "Your data"
+        "data", "export_progress", ("Ctrl+Shift+E",), "Export your progress, to move to another computer", "Your data"
     ),
     Shortcut(
-        "window", "import_progress", ("Ctrl+Shift+I",), "Import progress from another computer (merged)", "Your data"
+        "data", "import_progress", ("Ctrl+Shift+I",), "Import progress from another computer (merged)", "Your data"
     ),
     Shortcut("window", "open_dashboard", ("D",), "Readiness dashboard", "App"),
     Shortcut(
