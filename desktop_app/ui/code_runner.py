@@ -42,6 +42,11 @@ class CodeRunner(QObject):
         self._timer.timeout.connect(self._time_out)
 
     @property
+    def folder(self) -> Path | None:
+        """The temporary folder of the current run (its working directory and HOME), removed when it ends."""
+        return self._folder
+
+    @property
     def running(self) -> bool:
         return self._process is not None
 

@@ -385,18 +385,19 @@ def test_a_runner_dropped_after_its_runs_takes_its_processes_with_it_cleanly(qtb
     QApplication.sendPostedEvents()
 
 
-def test_a_new_run_replaces_the_old_one_and_leaves_no_temporary_folder(qtbot: QtBot, tmp_path: Path) -> None:
-    import tempfile
-
-    before = set(Path(tempfile.gettempdir()).glob("mlprep-run-*"))
+def test_a_new_run_replaces_the_old_one_and_leaves_no_temporary_folder(qtbot: QtBot) -> None:
+    # The runner's own folders, not a scan of the shared temp dir (other runs on the machine make theirs).
     runner = CodeRunner()
+    folders: list[Path] = []
+    runner.started.connect(lambda: folders.append(runner.folder))  # type: ignore[arg-type]
     runner.run(
         Job("def spin():\n    while True:\n        pass\n", "def test_a():\n    spin()\n", limits=Limits(wall_s=30))
     )
-    with qtbot.waitSignal(runner.finished, timeout=15_000) as blocker:
+    assert folders and folders[0].is_dir()
+    with qtbot.waitSignal(runner.finished, timeout=30_000) as blocker:
         runner.run(Job("x = 1\n", "def test_a():\n    assert x == 1\n", limits=Limits(wall_s=5)))
-    assert blocker.args[0].all_passed
-    qtbot.waitUntil(lambda: set(Path(tempfile.gettempdir()).glob("mlprep-run-*")) <= before, timeout=5_000)
+    assert blocker.args[0].all_passed and len(folders) == 2 and folders[0] != folders[1]
+    qtbot.waitUntil(lambda: not any(folder.exists() for folder in folders), timeout=5_000)
 
 
 def test_pushbuttons_have_accessible_names(qtbot: QtBot, data_dir: Path, bank: Path) -> None:
