@@ -58,7 +58,7 @@ def test_corrupt_store_is_reported_on_the_command_line_and_kept(tmp_path: Path) 
 
 
 def test_stats_prints_reviewed_and_scores(tmp_path: Path) -> None:
-    from desktop_app.app import open_synced_store
+    from desktop_app.synced_store import open_synced_store
 
     store, _ = open_synced_store(tmp_path)
     first = store.questions.list()[0]
@@ -73,7 +73,7 @@ def test_stats_prints_reviewed_and_scores(tmp_path: Path) -> None:
 
 
 def test_stats_counts_easy_says_days_properly_and_ends_quietly_in_a_pipe(tmp_path: Path) -> None:
-    from desktop_app.app import open_synced_store
+    from desktop_app.synced_store import open_synced_store
 
     data = tmp_path / "data"
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(REPO)}
@@ -106,7 +106,7 @@ def test_stats_counts_easy_says_days_properly_and_ends_quietly_in_a_pipe(tmp_pat
 
 
 def test_a_damaged_store_gets_a_message_and_exit_2_from_every_command_never_a_traceback(tmp_path: Path) -> None:
-    from desktop_app.app import open_synced_store
+    from desktop_app.synced_store import open_synced_store
     from tests.conftest import damage_interior_page
 
     store, _ = open_synced_store(tmp_path)
@@ -195,7 +195,7 @@ def test_decks_on_the_command_line_import_list_export_and_remove(tmp_path: Path)
 
 
 def test_backups_restore_and_moving_progress_on_the_command_line(tmp_path: Path) -> None:
-    from desktop_app.app import open_synced_store
+    from desktop_app.synced_store import open_synced_store
 
     data = tmp_path / "d"
     store, _ = open_synced_store(data)

@@ -76,7 +76,7 @@ class DeckActions(QObject):
     # -- the bank sync after a change --------------------------------------------------------------
 
     def resync(self, keep_qid: str | None = None, then: Callable[[SyncReport], None] | None = None) -> None:
-        from desktop_app.app import sync_bank
+        from desktop_app.synced_store import sync_bank
 
         store, bank = self.store, self.bank
 

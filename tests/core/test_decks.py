@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.app import bank_paths
 from desktop_app.core import decks
 from desktop_app.core.bank import Question, Rubric
 from desktop_app.core.store import Store
+from desktop_app.synced_store import bank_paths
 from tests.conftest import write_topic
 
 

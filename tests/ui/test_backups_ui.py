@@ -10,8 +10,9 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from desktop_app.app import backup_on_close, create_window, open_synced_store
+from desktop_app.app import backup_on_close, create_window
 from desktop_app.core.backup import list_backups
+from desktop_app.synced_store import open_synced_store
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.store_error import StoreErrorWindow
 from tests.conftest import damage_interior_page

@@ -92,7 +92,7 @@ def test_dashboard_shows_the_same_numbers_as_the_core(qtbot: QtBot, data_dir: Pa
 
 
 def test_stats_prints_readiness_and_rebuild_works(data_dir: Path, capsys) -> None:  # type: ignore[no-untyped-def]
-    from desktop_app.app import open_synced_store
+    from desktop_app.synced_store import open_synced_store
 
     store, _ = open_synced_store(data_dir)
     qid = store.questions.list()[0].qid

@@ -263,7 +263,7 @@ def test_store_is_a_real_file_in_the_data_dir(qtbot: QtBot, data_dir: Path) -> N
 def test_a_store_found_damaged_after_the_window_opens_is_refused_and_never_written(
     qtbot: QtBot, data_dir: Path
 ) -> None:
-    from desktop_app.app import open_synced_store
+    from desktop_app.synced_store import open_synced_store
     from desktop_app.ui.store_error import StoreErrorWindow
     from tests.conftest import damage_interior_page
 

@@ -81,7 +81,7 @@ def test_the_due_queue_is_a_session_that_ends_on_a_done_for_today_screen(qtbot: 
 
 
 def test_the_app_opens_on_the_due_queue_when_anything_is_due(qtbot: QtBot, data_dir: Path) -> None:
-    from desktop_app.app import open_synced_store
+    from desktop_app.synced_store import open_synced_store
 
     store, _ = open_synced_store(data_dir)
     qid = store.questions.list()[0].qid
