@@ -325,7 +325,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--run-tests"]:
         # The code runner's mode: the frozen app has no separate python, so it runs itself as the child
-        # that executes the user's code (core/coderun.py starts it). It imports only the harness and its isolation module.
+        # that executes the user's code (core/coderun.py starts it). Only the harness and its isolation
+        # module are imported here.
         from desktop_app.core import harness
 
         return harness.main(argv[1:])
