@@ -326,7 +326,7 @@ class MockInterviewWindow(QMainWindow):
         q = self.interview.current
         assert q is not None
         if self.coding is None:
-            from desktop_app.ui.study import code_limits
+            from desktop_app.ui.study_coding import code_limits
 
             self.coding = CodingPanel(
                 code_limits(self.store.sched.config()), parent=self, run_keys=("F5", "Ctrl+Return", "Ctrl+Enter")
