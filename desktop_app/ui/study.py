@@ -1,7 +1,8 @@
 """The study loop on screen: which list is shown, which question is current, scoring, undo, the counters.
 
 StudySession (core/review.py) decides what happens; this controller reads the widgets' filters, asks the
-store, and puts the answers on screen. It is created when the window gets its store.
+store, and puts the answers on screen. It is created when the window gets its store. It owns two helpers:
+the coding round (study_coding.py) and the rubric panel's bookmark and note (study_rubric.py).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from desktop_app.ui.done_today import MORE_NEW, DoneForToday
 from desktop_app.ui.score_bar import ScoreBar
 from desktop_app.ui.sidebar import ALL_TOPICS, DUE
 from desktop_app.ui.study_coding import StudyCoding
+from desktop_app.ui.study_rubric import StudyRubric
 
 if TYPE_CHECKING:
     from desktop_app.core.store import Store
@@ -91,7 +93,6 @@ class StudyController(QObject):
         self.always_show = bool(settings.value("alwaysShow", False, type=bool))
         self.topic_titles: dict[str, str] = {}
         self._topic_counts: dict[str, list[int]] = {}
-        self._note_qid: str | None = None
         self._due: list[int] | None = None  # [due now, new left today], kept in step after each score
         self.extra_new = 0  # new questions the user asked for beyond today's limit ("Learn more")
         self.feed = feed
@@ -111,8 +112,7 @@ class StudyController(QObject):
         w.score_bar.scored.connect(self.score)
         w.score_bar.revealRequested.connect(self.toggle_reveal)
         w.done_page.moreNew.connect(self.learn_more)
-        w.rubric_panel.bookmarkToggled.connect(self._set_bookmark)
-        w.rubric_panel.noteEdited.connect(self._save_note)
+        self.rubric = StudyRubric(store, self.session, widgets)  # the bookmark and the note
 
     def start(self) -> None:
         """With anything due, open on the Due queue; otherwise back where the user left off, that question
@@ -267,18 +267,7 @@ class StudyController(QObject):
         w.score_bar.show_state(
             self.store.sched.preview(question.id) if question and revealed else ({} if question else None), revealed
         )
-        w.rubric_panel.show_rubric(question.rubric if question else None, revealed)
-        if question is not None:
-            w.rubric_panel.show_last(
-                self.store.reviews.last(question.id, "self"), self.store.reviews.last(question.id, "mock")
-            )
-            w.rubric_panel.set_bookmarked(item.bookmarked if item else False)
-            w.rubric_panel.load_note(self.store.notes.note(question.id))
-            self._note_qid = question.id
-        else:
-            w.rubric_panel.last_label.setText("")
-            w.rubric_panel.load_note("")
-            self._note_qid = None
+        self.rubric.show(question, item, revealed)
 
     # -- the coding round (study_coding.py) --------------------------------------------------------
 
@@ -431,38 +420,7 @@ class StudyController(QObject):
         self.w.status_bar.showMessage("Score undone.", 2000)
 
     def toggle_bookmark(self) -> None:
-        item = self.session.current
-        if item is not None:
-            self._set_bookmark(not item.bookmarked)
-
-    def _set_bookmark(self, on: bool) -> None:
-        item = self.session.current
-        if item is None:
-            return
-        try:
-            self._land_bookmark(item.qid, on)
-        except WriteError as exc:
-            self.w.rubric_panel.set_bookmarked(item.bookmarked)  # the button shows what is saved
-            self.w.problems.report("Your bookmark", exc, lambda: self._land_bookmark(item.qid, on))
-
-    def _land_bookmark(self, qid: str, on: bool) -> None:
-        self.store.notes.set_bookmark(qid, on)
-        index = self.session.update_item(qid, bookmarked=on)
-        if index >= 0:
-            self.w.list_model.update_row(index)
-        current = self.session.current
-        if current is not None and current.qid == qid:
-            self.w.rubric_panel.set_bookmarked(on)
-
-    def _save_note(self, text: str) -> None:
-        qid = self._note_qid
-        if qid is None:
-            return
-        try:
-            self.store.notes.set_note(qid, text)
-        except WriteError as exc:
-            # The text is kept here even if the editor has moved on to another question.
-            self.w.problems.report("Your note", exc, lambda: self.store.notes.set_note(qid, text))
+        self.rubric.toggle_bookmark()
 
     def edit_note(self) -> None:
         if self.session.current is not None:
