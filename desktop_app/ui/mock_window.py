@@ -36,6 +36,7 @@ from desktop_app.simulator.requests import Request
 from desktop_app.simulator.session import MockInterview, export_markdown, summary_markdown
 from desktop_app.simulator.vocab import CAN_SKIP, STREAMING, MockState, RequestKind, TurnKind
 from desktop_app.ui.interviewer import WorkerHost
+from desktop_app.ui.mock_coding import MockCoding
 from desktop_app.ui.score_bar import SCORE_KEYS
 from desktop_app.ui.textview import MarkdownView
 from desktop_app.ui.theme import ThemedRenderer
@@ -91,12 +92,10 @@ class MockInterviewWindow(QMainWindow):
         self._answer_started = time.monotonic()
         self._answer_seconds = 0.0
         self._pending_text: str | None = None
-        self.coding: CodingPanel | None = None  # the coding round's editor, made for the first coding question
-        self._coding_qid: str | None = None
-        self._submit_after_run = False
         self._tokens = {"input_tokens": 0, "output_tokens": 0, "cache_read_input_tokens": 0}
         self._cost = 0.0
         self._build()
+        self.coding_round = MockCoding(store, self, self.bottom, self.splitter, self.send_answer)
         if host is not None:
             host.worker.text.connect(self._on_text)
             host.worker.done.connect(self._on_done)
@@ -264,7 +263,8 @@ class MockInterviewWindow(QMainWindow):
             height = self.splitter.height()
             self.splitter.setSizes([int(height * 0.35), int(height * 0.65)])  # room to compare
         elif answering and self.interview.is_coding():
-            self._show_coding()
+            assert self.interview.current is not None
+            self.coding_round.show(self.interview.current)
         elif state != MockState.FAULT or self.bottom.currentWidget() is not self.coding:
             self.bottom.setCurrentWidget(self.answer_edit)
         coding = answering and self.interview.is_coding()
@@ -318,65 +318,18 @@ class MockInterviewWindow(QMainWindow):
         self._retry = retry
         self.host.submit(request)
 
-    # -- the coding round ----------------------------------------------------------------
+    # -- the coding round (mock_coding.py) -------------------------------------------------
 
-    def _show_coding(self) -> None:
-        from desktop_app.ui.coding_panel import CodingPanel
-
-        q = self.interview.current
-        assert q is not None
-        if self.coding is None:
-            from desktop_app.ui.study_coding import code_limits
-
-            self.coding = CodingPanel(
-                code_limits(self.store.sched.config()), parent=self, run_keys=("F5", "Ctrl+Return", "Ctrl+Enter")
-            )
-            self.coding.give_up_button.hide()  # in an interview, submitting what you have is giving up
-            self.coding.solution_button.hide()  # the reference comes with the grade, not before
-            self.coding.ran.connect(self._code_ran)
-            submit = QShortcut(QKeySequence("Ctrl+Shift+Return"), self.coding)
-            submit.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            submit.activated.connect(self.send_answer)
-            self.bottom.addWidget(self.coding)
-        if self._coding_qid != q.id:
-            self.coding.load(q, None)
-            self._coding_qid = q.id
-        self.bottom.setCurrentWidget(self.coding)
-        height = self.splitter.height()
-        self.splitter.setSizes([int(height * 0.3), int(height * 0.7)])  # room to write code
-
-    def _code_ran(self, result: object, code: str) -> None:
-        if self._submit_after_run:
-            self._submit_after_run = False
-            self.send_answer()
-
-    def _submission(self) -> str | None:
-        """The code and how its last run went, as the answer: what the grader and the transcript get. None
-        (and a run started) when the code changed since its last run: it is submitted once the run ends."""
-        from desktop_app.core.coderun import explain
-
-        panel = self.coding
-        assert panel is not None
-        code = panel.editor.text()
-        result = panel.last_result
-        if panel.runner.running:  # a run is going: submit what it finds
-            self._submit_after_run = True
-            self.statusBar().showMessage("Submitting once the tests finish…", 4000)
-            return None
-        if result is None or panel.last_code != code:
-            self._submit_after_run = True
-            panel.run()
-            self.statusBar().showMessage("Running the tests on your code before it is submitted…", 4000)
-            return None
-        lines = [f"Tests: {explain(result, panel.limits)}"]
-        lines += [f"- {'passed' if t.passed else 'FAILED'}: {t.name}" for t in result.tests]
-        return "```python\n" + code.rstrip() + "\n```\n\n" + "\n".join(lines)
+    @property
+    def coding(self) -> CodingPanel | None:
+        """The coding round's panel, once the first coding question was shown."""
+        return self.coding_round.panel
 
     def send_answer(self) -> None:
         if self.state != MockState.ANSWERING:
             return
         if self.interview.is_coding() and self.coding is not None:
-            submission = self._submission()
+            submission = self.coding_round.submission()
             if submission is None:
                 return
             text = submission
@@ -612,6 +565,5 @@ class MockInterviewWindow(QMainWindow):
             self.interview.finish(interrupted=True)
         if self.host is not None:
             self.host.shutdown()
-        if self.coding is not None:
-            self.coding.shutdown()
+        self.coding_round.shutdown()
         super().closeEvent(event)
