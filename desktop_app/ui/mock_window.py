@@ -37,6 +37,7 @@ from desktop_app.simulator.session import MockInterview, export_markdown, summar
 from desktop_app.simulator.vocab import CAN_SKIP, STREAMING, MockState, RequestKind, TurnKind
 from desktop_app.ui.interviewer import WorkerHost
 from desktop_app.ui.mock_coding import MockCoding
+from desktop_app.ui.mock_link import InterviewerLink
 from desktop_app.ui.score_bar import SCORE_KEYS
 from desktop_app.ui.textview import MarkdownView
 from desktop_app.ui.theme import ThemedRenderer
@@ -45,8 +46,6 @@ from desktop_app.ui.transcript import Transcript
 if TYPE_CHECKING:
     from desktop_app.core.store import Store
     from desktop_app.ui.coding_panel import CodingPanel
-
-RENDER_INTERVAL_MS = 30  # streamed text is re-rendered at most this often; the first piece at once
 
 
 class _CtrlEnter(QObject):
@@ -87,23 +86,18 @@ class MockInterviewWindow(QMainWindow):
         )
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
         self.renderer = ThemedRenderer()
-        self._pending: Request | None = None
         self._retry: object = None
         self._answer_started = time.monotonic()
         self._answer_seconds = 0.0
-        self._pending_text: str | None = None
-        self._tokens = {"input_tokens": 0, "output_tokens": 0, "cache_read_input_tokens": 0}
-        self._cost = 0.0
         self._build()
         self.coding_round = MockCoding(store, self, self.bottom, self.splitter, self.send_answer)
+        self.link: InterviewerLink | None = None  # with Claude: the request in flight
         if host is not None:
-            host.worker.text.connect(self._on_text)
-            host.worker.done.connect(self._on_done)
-            host.worker.failed.connect(self._on_failed)
+            self.link = InterviewerLink(host, self.transcript, interview, self.usage_label, self)
+            self.link.replied.connect(self._on_done)
+            self.link.failed.connect(self._on_failed)
         self._clock = QTimer(self, interval=1000)
         self._clock.timeout.connect(self._tick)
-        self._render_timer = QTimer(self, singleShot=True, interval=RENDER_INTERVAL_MS)
-        self._render_timer.timeout.connect(self._flush_stream)
         self.resize(980, 760)
 
     # -- construction --------------------------------------------------------------------
@@ -313,10 +307,9 @@ class MockInterviewWindow(QMainWindow):
         self._set_state(MockState.ASKING)
 
     def _submit(self, request: Request, retry: object) -> None:
-        assert self.host is not None
-        self._pending = request
+        assert self.link is not None
         self._retry = retry
-        self.host.submit(request)
+        self.link.submit(request)
 
     # -- the coding round (mock_coding.py) -------------------------------------------------
 
@@ -432,34 +425,9 @@ class MockInterviewWindow(QMainWindow):
         self.export_button.show()
         self.sessionFinished.emit(self.interview.session_id)
 
-    # -- replies from the worker ---------------------------------------------------------
+    # -- replies from the worker (mock_link.py) ------------------------------------------
 
-    def _mine(self, request_id: int) -> bool:
-        return self._pending is not None and self._pending.id == request_id
-
-    def _on_text(self, request_id: int, text: str) -> None:
-        if not self._mine(request_id):
-            return
-        first = self._pending_text is None and self.transcript.streamed_text in ("", "…")
-        self._pending_text = text
-        if first:
-            self._flush_stream()  # the first words appear at once
-        elif not self._render_timer.isActive():
-            self._render_timer.start()
-
-    def _flush_stream(self) -> None:
-        if self._pending_text is not None:
-            self.transcript.update_stream(self._pending_text)
-            self._pending_text = None
-
-    def _on_done(self, request_id: int, reply: object) -> None:
-        if not self._mine(request_id) or not isinstance(reply, Reply):
-            return
-        self._render_timer.stop()
-        self._pending_text = None
-        self._pending = None
-        if reply.usage:
-            self._count_usage(reply)
+    def _on_done(self, reply: Reply) -> None:
         if self.state == MockState.ASKING:
             text = reply.text.strip() or (self.interview.current.question if self.interview.current else "")
             self.transcript.end_stream(text + ("\n\n*(stopped)*" if reply.stopped else ""))
@@ -497,12 +465,7 @@ class MockInterviewWindow(QMainWindow):
             self.interview.next_question()
             self.ask_current()
 
-    def _on_failed(self, request_id: int, kind: str, message: str, partial: str) -> None:
-        if not self._mine(request_id):
-            return
-        self._render_timer.stop()
-        self._pending_text = None
-        self._pending = None
+    def _on_failed(self, kind: str, message: str, partial: str) -> None:
         kept = (partial + "\n\n") if partial else ""
         self.transcript.end_stream(kept + f"*({message})*")
         self.interview.note(f"{kind}: {message}")
@@ -523,15 +486,6 @@ class MockInterviewWindow(QMainWindow):
             self._fault(f"{what} was not saved. {exc.message}")
             return
         then()
-
-    def _count_usage(self, reply: Reply) -> None:
-        for key in self._tokens:
-            self._tokens[key] += reply.usage.get(key, 0)
-        self._cost += reply.cost_usd
-        self.interview.add_usage(reply.usage, reply.cost_usd)
-        total = self._tokens["input_tokens"] + self._tokens["output_tokens"]
-        cached = self._tokens["cache_read_input_tokens"]
-        self.usage_label.setText(f"{total:,} tokens ({cached:,} cached) · ${self._cost:.4f} (est.)")
 
     def _tick(self) -> None:
         elapsed = int(time.monotonic() - self._answer_started)
