@@ -2,6 +2,8 @@
 
 With Claude, every request goes through the WorkerHost's thread and comes back as signals; offline,
 the user grades each answer against the expected answer and rubric. Both end in the same summary.
+Beside it: the requests to Claude (mock_link.py), the coding round (mock_coding.py), the smaller parts
+(mock_parts.py).
 """
 
 from __future__ import annotations
@@ -10,11 +12,10 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -26,7 +27,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.render import rubric_markdown
 from desktop_app.core.store import WriteError
 from desktop_app.core.vocab import REVIEW_SCORES, SCORE_NAMES
 from desktop_app.simulator.client import QuestionContext, Reply
@@ -38,6 +38,7 @@ from desktop_app.simulator.vocab import CAN_SKIP, STREAMING, MockState, RequestK
 from desktop_app.ui.interviewer import WorkerHost
 from desktop_app.ui.mock_coding import MockCoding
 from desktop_app.ui.mock_link import InterviewerLink
+from desktop_app.ui.mock_parts import CompareView, CtrlEnter, FaultBar, SelfScoreBar
 from desktop_app.ui.score_bar import SCORE_KEYS
 from desktop_app.ui.textview import MarkdownView
 from desktop_app.ui.theme import ThemedRenderer
@@ -46,23 +47,6 @@ from desktop_app.ui.transcript import Transcript
 if TYPE_CHECKING:
     from desktop_app.core.store import Store
     from desktop_app.ui.coding_panel import CodingPanel
-
-
-class _CtrlEnter(QObject):
-    """Ctrl+Enter in the answer editor sends; plain Enter stays a newline."""
-
-    def __init__(self, callback: object, parent: QObject):
-        super().__init__(parent)
-        self._callback = callback
-
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
-            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and (
-                event.modifiers() & Qt.KeyboardModifier.ControlModifier
-            ):
-                self._callback()  # type: ignore[operator]
-                return True
-        return False
 
 
 class MockInterviewWindow(QMainWindow):
@@ -130,61 +114,27 @@ class MockInterviewWindow(QMainWindow):
         self.summary_view.setObjectName("sessionSummary")
         self.summary_view.setAccessibleName("Session summary")
 
-        self.fault_bar = QFrame()
-        self.fault_bar.setObjectName("faultBar")
-        fault_layout = QHBoxLayout(self.fault_bar)
-        self.fault_label = QLabel()
-        self.fault_label.setObjectName("faultMessage")
-        self.fault_label.setWordWrap(True)
-        self.fault_label.setTextFormat(Qt.TextFormat.PlainText)  # server text: never markup
-        self.retry_button = QPushButton("Retry")
-        self.retry_button.setObjectName("retryButton")
+        self.fault_bar = FaultBar()
+        self.fault_label, self.retry_button = self.fault_bar.label, self.fault_bar.retry_button
         self.retry_button.clicked.connect(self.retry)
-        fault_layout.addWidget(self.fault_label, 1)
-        fault_layout.addWidget(self.retry_button)
-        self.fault_bar.hide()
 
-        self.self_score_bar = QFrame()
-        self.self_score_bar.setObjectName("selfScoreBar")
-        score_layout = QHBoxLayout(self.self_score_bar)
-        score_layout.setContentsMargins(0, 0, 0, 0)
-        prompt = QLabel("Score your answer against the expected answer and rubric:")
-        prompt.setWordWrap(True)
-        score_layout.addWidget(prompt, 1)
-        self.self_score_buttons: dict[str, QPushButton] = {}
-        for tier in REVIEW_SCORES:  # key order: Weak 1, OK 2, Strong 3, Easy 4
-            key = SCORE_KEYS[tier]
-            button = QPushButton(f"{SCORE_NAMES[tier]}   {key}")
-            button.setObjectName(f"selfScore{tier.capitalize()}")
-            button.setAccessibleName(f"Score {SCORE_NAMES[tier]}")
-            button.clicked.connect(lambda _c=False, t=tier: self.self_score(t))
-            score_layout.addWidget(button)
-            self.self_score_buttons[tier] = button
-        self.self_score_bar.hide()
+        self.self_score_bar = SelfScoreBar()
+        self.self_score_bar.scored.connect(self.self_score)
+        self.self_score_buttons = self.self_score_bar.buttons
 
         self.answer_edit = QPlainTextEdit()
         self.answer_edit.setObjectName("answerEdit")
         self.answer_edit.setAccessibleName("Your answer")
         self.answer_edit.setPlaceholderText("Type your answer. Ctrl+Enter sends.")
-        self.answer_edit.installEventFilter(_CtrlEnter(self.send_answer, self))
+        self.answer_edit.installEventFilter(CtrlEnter(self.send_answer, self))
 
-        # Self-graded: your answer and the expected answer with its rubric, side by side, both scrolling.
-        self.your_answer = MarkdownView()
-        self.your_answer.setObjectName("yourAnswerView")
-        self.your_answer.setAccessibleName("Your answer, to compare")
-        self.reference_view = MarkdownView()
-        self.reference_view.setObjectName("referenceView")
-        self.reference_view.setAccessibleName("Expected answer and rubric")
-        compare = QSplitter(Qt.Orientation.Horizontal)
-        compare.setObjectName("compareView")
-        compare.addWidget(self.your_answer)
-        compare.addWidget(self.reference_view)
-        compare.setSizes([400, 560])
+        self.compare = CompareView()  # self-graded: your answer beside the expected one
+        self.your_answer, self.reference_view = self.compare.your_answer, self.compare.reference_view
 
         self.bottom = QStackedWidget()
         self.bottom.setObjectName("mockBottom")
         self.bottom.addWidget(self.answer_edit)
-        self.bottom.addWidget(compare)
+        self.bottom.addWidget(self.compare)
         self.bottom.addWidget(self.summary_view)
 
         buttons = QHBoxLayout()
@@ -338,7 +288,8 @@ class MockInterviewWindow(QMainWindow):
             if self.bottom.currentWidget() is self.answer_edit:
                 self.answer_edit.clear()
             if self.offline:
-                self._show_reference(text)
+                assert self.interview.current is not None
+                self.compare.show_answer(text, self.interview.current)
                 self._set_state(MockState.SELF_SCORING)
                 return
             self._grade(text)
@@ -358,18 +309,6 @@ class MockInterviewWindow(QMainWindow):
             lambda: self._grade(answer),
         )
         self._set_state(MockState.GRADING)
-
-    def _show_reference(self, answer: str) -> None:
-        """Self-graded: the answer beside the expected answer and rubric, each from its top."""
-        q = self.interview.current
-        assert q is not None
-        self.your_answer.show_markdown("### Your answer\n\n" + answer)
-        solution = f"\n\n### Reference solution\n\n```python\n{q.solution.strip()}\n```" if q.solution else ""
-        self.reference_view.show_markdown(
-            "### Expected answer\n\n" + q.answer + solution + "\n\n### Rubric\n\n" + rubric_markdown(q.rubric)
-        )
-        for view in (self.your_answer, self.reference_view):
-            view.verticalScrollBar().setValue(0)
 
     def _show_new_question(self, kind: str, markdown: str, label: str | None = None) -> None:
         """A new question is shown from its start, wherever the user had scrolled the transcript to."""
