@@ -134,7 +134,7 @@ class PythonHighlighter(QSyntaxHighlighter):
     """Colours one line at a time: Qt calls highlightBlock for the line that changed, and for the next ones
     only while the state a line ends in (an open triple-quoted string) changes, so a keystroke costs one line."""
 
-    def __init__(self, document: QTextDocument, dark: bool = False):
+    def __init__(self, document: QTextDocument, dark: bool = False) -> None:
         super().__init__(document)
         self._dark = dark
         self._style = code_style(dark)

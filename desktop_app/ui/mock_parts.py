@@ -23,7 +23,7 @@ __all__ = ["CompareView", "CtrlEnter", "FaultBar", "SelfScoreBar"]
 class CtrlEnter(QObject):
     """Ctrl+Enter in the answer editor sends; plain Enter stays a newline."""
 
-    def __init__(self, callback: Callable[[], None], parent: QObject):
+    def __init__(self, callback: Callable[[], None], parent: QObject) -> None:
         super().__init__(parent)
         self._callback = callback
 
