@@ -2,6 +2,8 @@
 
 With Claude, every request goes through the WorkerHost's thread and comes back as signals; offline,
 the user grades each answer against the expected answer and rubric. Both end in the same summary.
+Beside it: the requests to Claude (mock_link.py), the coding round (mock_coding.py), the smaller parts
+(mock_parts.py).
 """
 
 from __future__ import annotations
@@ -10,11 +12,10 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -26,7 +27,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.render import rubric_markdown
 from desktop_app.core.store import WriteError
 from desktop_app.core.vocab import REVIEW_SCORES, SCORE_NAMES
 from desktop_app.simulator.client import QuestionContext, Reply
@@ -36,6 +36,9 @@ from desktop_app.simulator.requests import Request
 from desktop_app.simulator.session import MockInterview, export_markdown, summary_markdown
 from desktop_app.simulator.vocab import CAN_SKIP, STREAMING, MockState, RequestKind, TurnKind
 from desktop_app.ui.interviewer import WorkerHost
+from desktop_app.ui.mock_coding import MockCoding
+from desktop_app.ui.mock_link import InterviewerLink
+from desktop_app.ui.mock_parts import CompareView, CtrlEnter, FaultBar, SelfScoreBar
 from desktop_app.ui.score_bar import SCORE_KEYS
 from desktop_app.ui.textview import MarkdownView
 from desktop_app.ui.theme import ThemedRenderer
@@ -44,25 +47,6 @@ from desktop_app.ui.transcript import Transcript
 if TYPE_CHECKING:
     from desktop_app.core.store import Store
     from desktop_app.ui.coding_panel import CodingPanel
-
-RENDER_INTERVAL_MS = 30  # streamed text is re-rendered at most this often; the first piece at once
-
-
-class _CtrlEnter(QObject):
-    """Ctrl+Enter in the answer editor sends; plain Enter stays a newline."""
-
-    def __init__(self, callback: object, parent: QObject):
-        super().__init__(parent)
-        self._callback = callback
-
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
-            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and (
-                event.modifiers() & Qt.KeyboardModifier.ControlModifier
-            ):
-                self._callback()  # type: ignore[operator]
-                return True
-        return False
 
 
 class MockInterviewWindow(QMainWindow):
@@ -86,25 +70,18 @@ class MockInterviewWindow(QMainWindow):
         )
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
         self.renderer = ThemedRenderer()
-        self._pending: Request | None = None
         self._retry: object = None
         self._answer_started = time.monotonic()
         self._answer_seconds = 0.0
-        self._pending_text: str | None = None
-        self.coding: CodingPanel | None = None  # the coding round's editor, made for the first coding question
-        self._coding_qid: str | None = None
-        self._submit_after_run = False
-        self._tokens = {"input_tokens": 0, "output_tokens": 0, "cache_read_input_tokens": 0}
-        self._cost = 0.0
         self._build()
+        self.coding_round = MockCoding(store, self, self.bottom, self.splitter, self.send_answer)
+        self.link: InterviewerLink | None = None  # with Claude: the request in flight
         if host is not None:
-            host.worker.text.connect(self._on_text)
-            host.worker.done.connect(self._on_done)
-            host.worker.failed.connect(self._on_failed)
+            self.link = InterviewerLink(host, self.transcript, interview, self.usage_label, self)
+            self.link.replied.connect(self._on_done)
+            self.link.failed.connect(self._on_failed)
         self._clock = QTimer(self, interval=1000)
         self._clock.timeout.connect(self._tick)
-        self._render_timer = QTimer(self, singleShot=True, interval=RENDER_INTERVAL_MS)
-        self._render_timer.timeout.connect(self._flush_stream)
         self.resize(980, 760)
 
     # -- construction --------------------------------------------------------------------
@@ -137,61 +114,27 @@ class MockInterviewWindow(QMainWindow):
         self.summary_view.setObjectName("sessionSummary")
         self.summary_view.setAccessibleName("Session summary")
 
-        self.fault_bar = QFrame()
-        self.fault_bar.setObjectName("faultBar")
-        fault_layout = QHBoxLayout(self.fault_bar)
-        self.fault_label = QLabel()
-        self.fault_label.setObjectName("faultMessage")
-        self.fault_label.setWordWrap(True)
-        self.fault_label.setTextFormat(Qt.TextFormat.PlainText)  # server text: never markup
-        self.retry_button = QPushButton("Retry")
-        self.retry_button.setObjectName("retryButton")
+        self.fault_bar = FaultBar()
+        self.fault_label, self.retry_button = self.fault_bar.label, self.fault_bar.retry_button
         self.retry_button.clicked.connect(self.retry)
-        fault_layout.addWidget(self.fault_label, 1)
-        fault_layout.addWidget(self.retry_button)
-        self.fault_bar.hide()
 
-        self.self_score_bar = QFrame()
-        self.self_score_bar.setObjectName("selfScoreBar")
-        score_layout = QHBoxLayout(self.self_score_bar)
-        score_layout.setContentsMargins(0, 0, 0, 0)
-        prompt = QLabel("Score your answer against the expected answer and rubric:")
-        prompt.setWordWrap(True)
-        score_layout.addWidget(prompt, 1)
-        self.self_score_buttons: dict[str, QPushButton] = {}
-        for tier in REVIEW_SCORES:  # key order: Weak 1, OK 2, Strong 3, Easy 4
-            key = SCORE_KEYS[tier]
-            button = QPushButton(f"{SCORE_NAMES[tier]}   {key}")
-            button.setObjectName(f"selfScore{tier.capitalize()}")
-            button.setAccessibleName(f"Score {SCORE_NAMES[tier]}")
-            button.clicked.connect(lambda _c=False, t=tier: self.self_score(t))
-            score_layout.addWidget(button)
-            self.self_score_buttons[tier] = button
-        self.self_score_bar.hide()
+        self.self_score_bar = SelfScoreBar()
+        self.self_score_bar.scored.connect(self.self_score)
+        self.self_score_buttons = self.self_score_bar.buttons
 
         self.answer_edit = QPlainTextEdit()
         self.answer_edit.setObjectName("answerEdit")
         self.answer_edit.setAccessibleName("Your answer")
         self.answer_edit.setPlaceholderText("Type your answer. Ctrl+Enter sends.")
-        self.answer_edit.installEventFilter(_CtrlEnter(self.send_answer, self))
+        self.answer_edit.installEventFilter(CtrlEnter(self.send_answer, self))
 
-        # Self-graded: your answer and the expected answer with its rubric, side by side, both scrolling.
-        self.your_answer = MarkdownView()
-        self.your_answer.setObjectName("yourAnswerView")
-        self.your_answer.setAccessibleName("Your answer, to compare")
-        self.reference_view = MarkdownView()
-        self.reference_view.setObjectName("referenceView")
-        self.reference_view.setAccessibleName("Expected answer and rubric")
-        compare = QSplitter(Qt.Orientation.Horizontal)
-        compare.setObjectName("compareView")
-        compare.addWidget(self.your_answer)
-        compare.addWidget(self.reference_view)
-        compare.setSizes([400, 560])
+        self.compare = CompareView()  # self-graded: your answer beside the expected one
+        self.your_answer, self.reference_view = self.compare.your_answer, self.compare.reference_view
 
         self.bottom = QStackedWidget()
         self.bottom.setObjectName("mockBottom")
         self.bottom.addWidget(self.answer_edit)
-        self.bottom.addWidget(compare)
+        self.bottom.addWidget(self.compare)
         self.bottom.addWidget(self.summary_view)
 
         buttons = QHBoxLayout()
@@ -264,7 +207,8 @@ class MockInterviewWindow(QMainWindow):
             height = self.splitter.height()
             self.splitter.setSizes([int(height * 0.35), int(height * 0.65)])  # room to compare
         elif answering and self.interview.is_coding():
-            self._show_coding()
+            assert self.interview.current is not None
+            self.coding_round.show(self.interview.current)
         elif state != MockState.FAULT or self.bottom.currentWidget() is not self.coding:
             self.bottom.setCurrentWidget(self.answer_edit)
         coding = answering and self.interview.is_coding()
@@ -313,70 +257,22 @@ class MockInterviewWindow(QMainWindow):
         self._set_state(MockState.ASKING)
 
     def _submit(self, request: Request, retry: object) -> None:
-        assert self.host is not None
-        self._pending = request
+        assert self.link is not None
         self._retry = retry
-        self.host.submit(request)
+        self.link.submit(request)
 
-    # -- the coding round ----------------------------------------------------------------
+    # -- the coding round (mock_coding.py) -------------------------------------------------
 
-    def _show_coding(self) -> None:
-        from desktop_app.ui.coding_panel import CodingPanel
-
-        q = self.interview.current
-        assert q is not None
-        if self.coding is None:
-            from desktop_app.ui.study import code_limits
-
-            self.coding = CodingPanel(
-                code_limits(self.store.sched.config()), parent=self, run_keys=("F5", "Ctrl+Return", "Ctrl+Enter")
-            )
-            self.coding.give_up_button.hide()  # in an interview, submitting what you have is giving up
-            self.coding.solution_button.hide()  # the reference comes with the grade, not before
-            self.coding.ran.connect(self._code_ran)
-            submit = QShortcut(QKeySequence("Ctrl+Shift+Return"), self.coding)
-            submit.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            submit.activated.connect(self.send_answer)
-            self.bottom.addWidget(self.coding)
-        if self._coding_qid != q.id:
-            self.coding.load(q, None)
-            self._coding_qid = q.id
-        self.bottom.setCurrentWidget(self.coding)
-        height = self.splitter.height()
-        self.splitter.setSizes([int(height * 0.3), int(height * 0.7)])  # room to write code
-
-    def _code_ran(self, result: object, code: str) -> None:
-        if self._submit_after_run:
-            self._submit_after_run = False
-            self.send_answer()
-
-    def _submission(self) -> str | None:
-        """The code and how its last run went, as the answer: what the grader and the transcript get. None
-        (and a run started) when the code changed since its last run: it is submitted once the run ends."""
-        from desktop_app.core.runexplain import explain
-
-        panel = self.coding
-        assert panel is not None
-        code = panel.editor.text()
-        result = panel.last_result
-        if panel.runner.running:  # a run is going: submit what it finds
-            self._submit_after_run = True
-            self.statusBar().showMessage("Submitting once the tests finish…", 4000)
-            return None
-        if result is None or panel.last_code != code:
-            self._submit_after_run = True
-            panel.run()
-            self.statusBar().showMessage("Running the tests on your code before it is submitted…", 4000)
-            return None
-        lines = [f"Tests: {explain(result, panel.limits)}"]
-        lines += [f"- {'passed' if t.passed else 'FAILED'}: {t.name}" for t in result.tests]
-        return "```python\n" + code.rstrip() + "\n```\n\n" + "\n".join(lines)
+    @property
+    def coding(self) -> CodingPanel | None:
+        """The coding round's panel, once the first coding question was shown."""
+        return self.coding_round.panel
 
     def send_answer(self) -> None:
         if self.state != MockState.ANSWERING:
             return
         if self.interview.is_coding() and self.coding is not None:
-            submission = self._submission()
+            submission = self.coding_round.submission()
             if submission is None:
                 return
             text = submission
@@ -392,7 +288,8 @@ class MockInterviewWindow(QMainWindow):
             if self.bottom.currentWidget() is self.answer_edit:
                 self.answer_edit.clear()
             if self.offline:
-                self._show_reference(text)
+                assert self.interview.current is not None
+                self.compare.show_answer(text, self.interview.current)
                 self._set_state(MockState.SELF_SCORING)
                 return
             self._grade(text)
@@ -412,18 +309,6 @@ class MockInterviewWindow(QMainWindow):
             lambda: self._grade(answer),
         )
         self._set_state(MockState.GRADING)
-
-    def _show_reference(self, answer: str) -> None:
-        """Self-graded: the answer beside the expected answer and rubric, each from its top."""
-        q = self.interview.current
-        assert q is not None
-        self.your_answer.show_markdown("### Your answer\n\n" + answer)
-        solution = f"\n\n### Reference solution\n\n```python\n{q.solution.strip()}\n```" if q.solution else ""
-        self.reference_view.show_markdown(
-            "### Expected answer\n\n" + q.answer + solution + "\n\n### Rubric\n\n" + rubric_markdown(q.rubric)
-        )
-        for view in (self.your_answer, self.reference_view):
-            view.verticalScrollBar().setValue(0)
 
     def _show_new_question(self, kind: str, markdown: str, label: str | None = None) -> None:
         """A new question is shown from its start, wherever the user had scrolled the transcript to."""
@@ -479,34 +364,9 @@ class MockInterviewWindow(QMainWindow):
         self.export_button.show()
         self.sessionFinished.emit(self.interview.session_id)
 
-    # -- replies from the worker ---------------------------------------------------------
+    # -- replies from the worker (mock_link.py) ------------------------------------------
 
-    def _mine(self, request_id: int) -> bool:
-        return self._pending is not None and self._pending.id == request_id
-
-    def _on_text(self, request_id: int, text: str) -> None:
-        if not self._mine(request_id):
-            return
-        first = self._pending_text is None and self.transcript.streamed_text in ("", "…")
-        self._pending_text = text
-        if first:
-            self._flush_stream()  # the first words appear at once
-        elif not self._render_timer.isActive():
-            self._render_timer.start()
-
-    def _flush_stream(self) -> None:
-        if self._pending_text is not None:
-            self.transcript.update_stream(self._pending_text)
-            self._pending_text = None
-
-    def _on_done(self, request_id: int, reply: object) -> None:
-        if not self._mine(request_id) or not isinstance(reply, Reply):
-            return
-        self._render_timer.stop()
-        self._pending_text = None
-        self._pending = None
-        if reply.usage:
-            self._count_usage(reply)
+    def _on_done(self, reply: Reply) -> None:
         if self.state == MockState.ASKING:
             text = reply.text.strip() or (self.interview.current.question if self.interview.current else "")
             self.transcript.end_stream(text + ("\n\n*(stopped)*" if reply.stopped else ""))
@@ -544,12 +404,7 @@ class MockInterviewWindow(QMainWindow):
             self.interview.next_question()
             self.ask_current()
 
-    def _on_failed(self, request_id: int, kind: str, message: str, partial: str) -> None:
-        if not self._mine(request_id):
-            return
-        self._render_timer.stop()
-        self._pending_text = None
-        self._pending = None
+    def _on_failed(self, kind: str, message: str, partial: str) -> None:
         kept = (partial + "\n\n") if partial else ""
         self.transcript.end_stream(kept + f"*({message})*")
         self.interview.note(f"{kind}: {message}")
@@ -570,15 +425,6 @@ class MockInterviewWindow(QMainWindow):
             self._fault(f"{what} was not saved. {exc.message}")
             return
         then()
-
-    def _count_usage(self, reply: Reply) -> None:
-        for key in self._tokens:
-            self._tokens[key] += reply.usage.get(key, 0)
-        self._cost += reply.cost_usd
-        self.interview.add_usage(reply.usage, reply.cost_usd)
-        total = self._tokens["input_tokens"] + self._tokens["output_tokens"]
-        cached = self._tokens["cache_read_input_tokens"]
-        self.usage_label.setText(f"{total:,} tokens ({cached:,} cached) · ${self._cost:.4f} (est.)")
 
     def _tick(self) -> None:
         elapsed = int(time.monotonic() - self._answer_started)
@@ -612,6 +458,5 @@ class MockInterviewWindow(QMainWindow):
             self.interview.finish(interrupted=True)
         if self.host is not None:
             self.host.shutdown()
-        if self.coding is not None:
-            self.coding.shutdown()
+        self.coding_round.shutdown()
         super().closeEvent(event)

@@ -1,7 +1,8 @@
 """The study loop on screen: which list is shown, which question is current, scoring, undo, the counters.
 
 StudySession (core/review.py) decides what happens; this controller reads the widgets' filters, asks the
-store, and puts the answers on screen. It is created when the window gets its store.
+store, and puts the answers on screen. It is created when the window gets its store. It owns two helpers:
+the coding round (study_coding.py) and the rubric panel's bookmark and note (study_rubric.py).
 """
 
 from __future__ import annotations
@@ -24,13 +25,10 @@ from desktop_app.ui.banner import WriteProblemBanner
 from desktop_app.ui.done_today import MORE_NEW, DoneForToday
 from desktop_app.ui.score_bar import ScoreBar
 from desktop_app.ui.sidebar import ALL_TOPICS, DUE
-
-FAILED_RUNS_FOR_OK = 3  # failed runs of a coding question before a pass only suggests OK
+from desktop_app.ui.study_coding import StudyCoding
+from desktop_app.ui.study_rubric import StudyRubric
 
 if TYPE_CHECKING:
-    from desktop_app.core.bank import Question
-    from desktop_app.core.coderun import Limits, RunResult
-    from desktop_app.core.schedule import StudyConfig
     from desktop_app.core.store import Store
     from desktop_app.core.store.reader import Answer
     from desktop_app.ui.coding_panel import CodingPanel
@@ -39,13 +37,6 @@ if TYPE_CHECKING:
     from desktop_app.ui.question_view import QuestionView
     from desktop_app.ui.rubric_panel import RubricPanel
     from desktop_app.ui.sidebar import TopicSidebar
-
-
-def code_limits(config: StudyConfig) -> Limits:
-    """The coding round's limits from the study settings: the wall time is the user's; CPU time follows it."""
-    from desktop_app.core.coderun import Limits
-
-    return Limits(wall_s=float(config.code_time_limit_s), cpu_s=config.code_time_limit_s)
 
 
 STATUS_CHOICES = (
@@ -102,7 +93,6 @@ class StudyController(QObject):
         self.always_show = bool(settings.value("alwaysShow", False, type=bool))
         self.topic_titles: dict[str, str] = {}
         self._topic_counts: dict[str, list[int]] = {}
-        self._note_qid: str | None = None
         self._due: list[int] | None = None  # [due now, new left today], kept in step after each score
         self.extra_new = 0  # new questions the user asked for beyond today's limit ("Learn more")
         self.feed = feed
@@ -111,11 +101,7 @@ class StudyController(QObject):
         self._waiting = False  # nothing selected yet: the question to keep is past the first page
         self.settled = False  # the latest list is all there
         self._shown_once = False
-        self.coding: CodingPanel | None = None  # made when the first coding question is shown
-        self._coding_qid: str | None = None
-        self._coding_reading: bool | None = None  # how the question and the code share the column (see _balance_coding)
-        self._coding_since = 0.0  # when the current coding question was shown: runs since then count
-        self.suggested: str | None = None  # the score a coding run suggests, until the user records one
+        self.coding_round = StudyCoding(store, self.session, widgets, self.show_current)
         w = widgets
         w.sidebar.topicSelected.connect(lambda _t: self.refresh_list())
         w.search_box.textChanged.connect(lambda _t: self.refresh_list())
@@ -126,8 +112,7 @@ class StudyController(QObject):
         w.score_bar.scored.connect(self.score)
         w.score_bar.revealRequested.connect(self.toggle_reveal)
         w.done_page.moreNew.connect(self.learn_more)
-        w.rubric_panel.bookmarkToggled.connect(self._set_bookmark)
-        w.rubric_panel.noteEdited.connect(self._save_note)
+        self.rubric = StudyRubric(store, self.session, widgets)  # the bookmark and the note
 
     def start(self) -> None:
         """With anything due, open on the Due queue; otherwise back where the user left off, that question
@@ -141,8 +126,7 @@ class StudyController(QObject):
     def close(self) -> None:
         """Stop the list reader and any code run (stop, then wait) before the store goes away."""
         self.feed.close()
-        if self.coding is not None:
-            self.coding.shutdown()
+        self.coding_round.shutdown()
 
     def _scroll_to_current(self) -> None:
         if self.session.index >= 0:
@@ -279,116 +263,27 @@ class StudyController(QObject):
             w.pages.setCurrentIndex(0)
         w.question_view.show_question(question, title, revealed)
         w.question_view.highlight(w.search_box.text())
-        self._show_coding(question)
+        self.coding_round.show(question, revealed)
         w.score_bar.show_state(
             self.store.sched.preview(question.id) if question and revealed else ({} if question else None), revealed
         )
-        w.rubric_panel.show_rubric(question.rubric if question else None, revealed)
-        if question is not None:
-            w.rubric_panel.show_last(
-                self.store.reviews.last(question.id, "self"), self.store.reviews.last(question.id, "mock")
-            )
-            w.rubric_panel.set_bookmarked(item.bookmarked if item else False)
-            w.rubric_panel.load_note(self.store.notes.note(question.id))
-            self._note_qid = question.id
-        else:
-            w.rubric_panel.last_label.setText("")
-            w.rubric_panel.load_note("")
-            self._note_qid = None
+        self.rubric.show(question, item, revealed)
 
-    # -- the coding round ----------------------------------------------------------------------------
+    # -- the coding round (study_coding.py) --------------------------------------------------------
 
-    def _show_coding(self, question: Question | None) -> None:
-        """A coding question gets the coding panel under it, starting from the last attempt or the stub."""
-        if question is None or not question.tests or not question.solution:
-            if self.coding is not None:
-                self.coding.hide()
-            self._coding_qid = None
-            return
-        panel = self._coding_panel()
-        self._balance_coding(panel, self.session.revealed or self.always_show)
-        if self._coding_qid != question.id:
-            last = self.store.attempts.last(question.id)
-            panel.load(question, last.code if last else None)
-            self._coding_qid = question.id
-            self._coding_since = time.time()
-            self.suggested = None
-            if last is not None:
-                panel.show_last_attempt(last.outcome, last.created_at, last.all_passed)
-        panel.show()
+    @property
+    def coding(self) -> CodingPanel | None:
+        """The coding panel, once the first coding question was shown."""
+        return self.coding_round.panel
 
-    def _coding_panel(self) -> CodingPanel:
-        if self.coding is None:
-            from desktop_app.ui.coding_panel import CodingPanel
-
-            panel = CodingPanel(code_limits(self.store.sched.config()))
-            panel.ran.connect(self._code_ran)
-            panel.revealed.connect(self._solution_shown)
-            panel.gaveUp.connect(lambda: self._suggest("weak", "You gave up: Weak is suggested. Score it with 1-4."))
-            self.w.question_split.addWidget(panel)
-            self.coding = panel
-        return self.coding
-
-    def _balance_coding(self, panel: CodingPanel, revealed: bool) -> None:
-        """While the user writes, the code gets three quarters of the column; once the answer is shown it
-        gets the larger share, since that is what they read next. Set only when that changes, so a split
-        the user dragged stays while they work."""
-        if self._coding_reading == revealed:
-            return
-        self._coding_reading = revealed
-        split = self.w.question_split
-        question, code = (3, 2) if revealed else (1, 3)
-        split.setStretchFactor(0, question)
-        split.setStretchFactor(1, code)
-        height = max(split.height(), 400)
-        split.setSizes([height * question // (question + code), height * code // (question + code)])
+    @property
+    def suggested(self) -> str | None:
+        """The score a coding run suggests, until the user records one."""
+        return self.coding_round.suggested
 
     def run_code(self) -> None:
         """F5: run the coding question's tests."""
-        if self.coding is not None and self.coding.isVisible():
-            self.coding.run()
-
-    def _solution_shown(self) -> None:
-        if not self.session.revealed:
-            self.session.reveal()
-            self.show_current()
-
-    def _code_ran(self, result: RunResult, code: str) -> None:
-        """Every run is kept (the editor starts from it next time); a pass suggests a score: Strong if the
-        solution was not shown and few runs failed first, else OK. The user records it or another one."""
-        from desktop_app.core.runexplain import explain
-
-        item = self.session.current
-        if item is None or self.coding is None or result.stopped:
-            return
-        revealed = self.coding.solution_shown or self.session.revealed
-        outcome = explain(result, self.coding.limits)
-        try:
-            self.store.attempts.record(
-                item.qid, code, result.passed, len(result.tests), outcome, result.seconds, revealed
-            )
-        except WriteError as exc:
-            self.w.problems.report("Your code", exc, lambda: None)
-        if result.all_passed:
-            failed_before = self.store.attempts.failed_since(item.qid, self._coding_since)
-            strong = not revealed and failed_before < FAILED_RUNS_FOR_OK
-            reason = (
-                "first time, without the solution"
-                if strong
-                else ("after seeing the solution" if revealed else f"after {failed_before} failed runs")
-            )
-            tier = "strong" if strong else "ok"
-            self._suggest(
-                tier, f"All tests pass ({reason}): {SCORE_NAMES[tier]} is suggested. Press Esc, then a score (1-4)."
-            )
-
-    def _suggest(self, tier: str, message: str) -> None:
-        self.suggested = tier
-        if not self.session.revealed:
-            self.session.reveal()
-            self.show_current()
-        self.w.score_bar.suggest(tier)
-        self.w.status_bar.showMessage(message, 10000)
+        self.coding_round.run()
 
     def _select_row(self, row: int) -> None:
         view = self.w.question_list
@@ -525,38 +420,7 @@ class StudyController(QObject):
         self.w.status_bar.showMessage("Score undone.", 2000)
 
     def toggle_bookmark(self) -> None:
-        item = self.session.current
-        if item is not None:
-            self._set_bookmark(not item.bookmarked)
-
-    def _set_bookmark(self, on: bool) -> None:
-        item = self.session.current
-        if item is None:
-            return
-        try:
-            self._land_bookmark(item.qid, on)
-        except WriteError as exc:
-            self.w.rubric_panel.set_bookmarked(item.bookmarked)  # the button shows what is saved
-            self.w.problems.report("Your bookmark", exc, lambda: self._land_bookmark(item.qid, on))
-
-    def _land_bookmark(self, qid: str, on: bool) -> None:
-        self.store.notes.set_bookmark(qid, on)
-        index = self.session.update_item(qid, bookmarked=on)
-        if index >= 0:
-            self.w.list_model.update_row(index)
-        current = self.session.current
-        if current is not None and current.qid == qid:
-            self.w.rubric_panel.set_bookmarked(on)
-
-    def _save_note(self, text: str) -> None:
-        qid = self._note_qid
-        if qid is None:
-            return
-        try:
-            self.store.notes.set_note(qid, text)
-        except WriteError as exc:
-            # The text is kept here even if the editor has moved on to another question.
-            self.w.problems.report("Your note", exc, lambda: self.store.notes.set_note(qid, text))
+        self.rubric.toggle_bookmark()
 
     def edit_note(self) -> None:
         if self.session.current is not None:
@@ -598,8 +462,7 @@ class StudyController(QObject):
 
     def after_settings_change(self) -> None:
         """New study settings moved due dates: only what shows due dates needs to change."""
-        if self.coding is not None:
-            self.coding.limits = code_limits(self.store.sched.config())
+        self.coding_round.set_limits(self.store.sched.config())
         self.update_status()
         if self.w.sidebar.current_topic() == DUE or self.w.status_filter.currentData() == "due":
             self.refresh_list()

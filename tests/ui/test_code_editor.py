@@ -14,7 +14,8 @@ from PySide6.QtGui import QColor, QFontInfo, QGuiApplication, QKeySequence, QSho
 from PySide6.QtWidgets import QApplication, QPushButton, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
-from desktop_app.ui.code_editor import ROOT, CodeEditor, code_style, python_line_tokens
+from desktop_app.ui.code_editor import CodeEditor
+from desktop_app.ui.code_highlight import ROOT, code_style, python_line_tokens
 from desktop_app.ui.theme import apply_theme, tokens
 
 REPO = Path(__file__).resolve().parents[2]
@@ -386,7 +387,10 @@ def test_line_by_line_lexing_matches_pygments_on_whole_files() -> None:
     """The highlighter lexes one line at a time; the question view's code blocks are lexed whole. They must
     agree, or code would look different in the two places (and a wrong carried state would show)."""
     lexer = PythonLexer()
-    samples = [(REPO / "desktop_app" / name).read_text(encoding="utf-8") for name in ("ui/code_editor.py", "app.py")]
+    samples = [
+        (REPO / "desktop_app" / name).read_text(encoding="utf-8")
+        for name in ("ui/code_highlight.py", "ui/code_editor.py", "app.py")
+    ]
     samples.append(
         '#!/usr/bin/env python\n#! a comment\nx = f"""a {y\n + 1} b\nc"""\ns = \'open\nt = "on\\\nmore"\n'
         "def f(a, *, b=2):\n    '''doc\n    more'''\n    r'''raw\n    ''' + \"\"\"x\"\"\"; z = rb\"\"\"\n"
