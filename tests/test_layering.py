@@ -1,4 +1,4 @@
-"""The layering the project relies on: the core and the interviewer's logic import no Qt.
+"""The layering the project relies on: the core and the interviewer's logic import no Qt; no module outgrows its job.
 
 Checked in a fresh interpreter so nothing another test imported can hide a dependency.
 """
@@ -46,3 +46,19 @@ def test_the_check_sees_a_qt_import() -> None:
     program = "import json, sys, desktop_app.ui.theme\nprint(json.dumps('PySide6' in sys.modules))"
     proc = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, cwd=REPO, timeout=120)
     assert json.loads(proc.stdout) is True
+
+
+MAX_MODULE_LINES = 500  # issue 11: a module past this has more than one job; split it along its seams
+
+
+def test_no_module_is_over_the_line_budget_and_each_says_what_it_is_for() -> None:
+    too_long, no_docstring = [], []
+    for path in sorted((REPO / "desktop_app").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+        if lines > MAX_MODULE_LINES:
+            too_long.append(f"{path.relative_to(REPO)}: {lines} lines")
+        if path.name != "__init__.py" and not text.lstrip().startswith(('"""', "'''")):
+            no_docstring.append(str(path.relative_to(REPO)))
+    assert too_long == [], f"over {MAX_MODULE_LINES} lines: {too_long}"
+    assert no_docstring == [], f"no module docstring: {no_docstring}"
