@@ -1,6 +1,6 @@
 """Runs the user's code against a question's tests in a child process started with QProcess, without ever
 waiting on it: output arrives as signals, the wall-time limit and Stop kill the whole process group, and
-the result is read from the report the harness wrote (core/coderun.py says what each outcome means)."""
+the result is read from the report the harness wrote (core/coderun.py reads it, core/runexplain.py words it)."""
 
 from __future__ import annotations
 
