@@ -60,11 +60,16 @@ def main(argv: list[str]) -> int:
         study.toggle_reveal()
         study.score(tier)
     study.toggle_reveal()
-    for theme in args.themes.split(","):
+
+    def themed(theme: str) -> str:
+        """Switch the app to `theme`; returns the file-name suffix for shots taken in it."""
         window.view.theme = theme
         window.view.apply_theme()
         app.processEvents()
-        suffix = f"{theme}{'' if args.scale == 1.0 else f'-{args.scale:g}x'}"
+        return f"{theme}{'' if args.scale == 1.0 else f'-{args.scale:g}x'}"
+
+    for theme in args.themes.split(","):
+        suffix = themed(theme)
         if wanted("main"):
             window.grab().save(str(args.out / f"main-{suffix}.png"))
         if wanted("dashboard"):
@@ -123,10 +128,7 @@ def main(argv: list[str]) -> int:
     if wanted("coding"):  # last: it moves the window to a coding question
         open_coding_attempt(window, app, wait)
         for theme in args.themes.split(","):
-            window.view.theme = theme
-            window.view.apply_theme()
-            app.processEvents()
-            suffix = f"{theme}{'' if args.scale == 1.0 else f'-{args.scale:g}x'}"
+            suffix = themed(theme)  # before the grab: arguments are evaluated after window.grab()
             window.grab().save(str(args.out / f"coding-{suffix}.png"))
     background.shutdown()
     window.close()
