@@ -7,16 +7,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (
-    QFrame,
-    QLabel,
-    QPlainTextEdit,
-    QPushButton,
-    QScrollArea,
-    QSizePolicy,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QFrame, QLabel, QPlainTextEdit, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from desktop_app.core.vocab import SCORE_NAMES
 from desktop_app.ui.theme import SCORE_COLORS
@@ -46,15 +37,6 @@ def rubric_html(rubric: Rubric) -> str:
     return "".join(parts)
 
 
-def _narrow_wrapping() -> QSizePolicy:
-    """For a wrapped label in a narrow panel: any width, and as tall as its text needs at that width. A
-    policy set after setWordWrap replaces the one it made, so height-for-width must be set again, or the
-    layout squeezes the label and clips its text."""
-    policy = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
-    policy.setHeightForWidth(True)
-    return policy
-
-
 class RubricPanel(QFrame):
     noteEdited = Signal(str)  # text, after the user pauses typing
     bookmarkToggled = Signal(bool)
@@ -76,25 +58,14 @@ class RubricPanel(QFrame):
         self.rubric_label.setWordWrap(True)
         self.rubric_label.setTextFormat(Qt.TextFormat.RichText)  # built by rubric_html from escaped text
         self.rubric_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.rubric_label.setSizePolicy(_narrow_wrapping())
+        self.rubric_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
         self.rubric_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        # A long rubric in a short window scrolls; in a plain layout it was squeezed to a line or two and
-        # the rest drawn under the widgets below it.
-        self.rubric_scroll = QScrollArea()
-        self.rubric_scroll.setObjectName("rubricScroll")
-        self.rubric_scroll.setWidget(self.rubric_label)
-        self.rubric_scroll.setWidgetResizable(True)
-        self.rubric_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.rubric_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.rubric_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.rubric_scroll.viewport().setAutoFillBackground(False)
-        self.rubric_label.setAutoFillBackground(False)
-        layout.addWidget(self.rubric_scroll, 1)
+        layout.addWidget(self.rubric_label)
         self.last_label = QLabel()
         self.last_label.setObjectName("lastScoreLabel")
         self.last_label.setAccessibleName("Last scores")
         self.last_label.setWordWrap(True)
-        self.last_label.setSizePolicy(_narrow_wrapping())
+        self.last_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
         layout.addWidget(self.last_label)
         self.bookmark_button = QPushButton("Bookmark   B")
         self.bookmark_button.setObjectName("bookmarkButton")
@@ -115,6 +86,7 @@ class RubricPanel(QFrame):
         self.note_edit.setMinimumHeight(70)
         self.note_edit.setMaximumHeight(140)
         layout.addWidget(self.note_edit)
+        layout.addStretch(1)
         self._note_timer = QTimer(self, singleShot=True, interval=600)
         self._note_timer.timeout.connect(self.flush_note)
         self._loading = False
